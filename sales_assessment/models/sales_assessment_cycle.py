@@ -1,0 +1,467 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, mute_logger
+
+from ..tools import periods, scoring
+from .sales_assessment_kpi import Period
+
+_logger = logging.getLogger(__name__)
+
+MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
+
+
+class SalesAssessmentCycle(models.Model):
+    """An assessment period (month, quarter, half, year or custom) of one
+    company, with the scorecards applied in it, the targets set for it and
+    the evaluations computed for it.
+
+    ============  =================  =========================================
+    Action        Group              Restriction
+    ============  =================  =========================================
+    open          manager            draft cycle
+    refresh       team leader        open cycle; figures only
+    close         manager            open cycle (closed: no-op); row-locked
+    reopen        manager            closed cycle; a reason is required
+    cancel        manager            draft or open cycle
+    ============  =================  =========================================
+    """
+
+    _name = "sales.assessment.cycle"
+    _description = "Assessment Cycle"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, period_type, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    period_type = fields.Selection(
+        [
+            ("month", "Month"),
+            ("quarter", "Quarter"),
+            ("half", "Half-Year"),
+            ("year", "Year"),
+            ("custom", "Custom"),
+        ],
+        required=True,
+        default="month",
+    )
+    date_start = fields.Date(required=True, tracking=True)
+    date_end = fields.Date(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    template_ids = fields.Many2many(
+        "sales.assessment.template", string="Scorecards", check_company=True
+    )
+    evaluation_ids = fields.One2many(
+        "sales.assessment.evaluation", "cycle_id", string="Evaluations"
+    )
+    target_ids = fields.One2many("sales.assessment.target", "cycle_id", string="Targets")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("open", "Open"),
+            ("closed", "Closed"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    last_computed = fields.Datetime(string="Last Computed At", readonly=True, copy=False)
+    closed_date = fields.Datetime(readonly=True, copy=False)
+    closed_uid = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
+    reopen_reason = fields.Text(
+        copy=False, help="Why the cycle was last reopened (required to reopen)."
+    )
+    evaluation_count = fields.Integer(compute="_compute_evaluation_count")
+    target_count = fields.Integer(compute="_compute_evaluation_count")
+
+    def _compute_evaluation_count(self):
+        evaluations = dict(
+            self.env["sales.assessment.evaluation"]._read_group(
+                [("cycle_id", "in", self.ids)], ["cycle_id"], ["__count"]
+            )
+        )
+        targets = dict(
+            self.env["sales.assessment.target"]._read_group(
+                [("cycle_id", "in", self.ids)], ["cycle_id"], ["__count"]
+            )
+        )
+        for cycle in self:
+            cycle.evaluation_count = evaluations.get(cycle, 0)
+            cycle.target_count = targets.get(cycle, 0)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for cycle in self:
+            if cycle.date_end < cycle.date_start:
+                raise ValidationError(
+                    _(
+                        "Cycle %(name)s ends (%(end)s) before it starts (%(start)s): "
+                        "fix the dates.",
+                        name=cycle.name,
+                        end=cycle.date_end,
+                        start=cycle.date_start,
+                    )
+                )
+
+    @api.constrains("date_start", "date_end", "period_type", "company_id", "state")
+    def _check_overlap(self):
+        for cycle in self.filtered(lambda c: c.state != "cancel"):
+            other = self.search(
+                [
+                    ("id", "!=", cycle.id),
+                    ("company_id", "=", cycle.company_id.id),
+                    ("period_type", "=", cycle.period_type),
+                    ("state", "!=", "cancel"),
+                    ("date_start", "<=", cycle.date_end),
+                    ("date_end", ">=", cycle.date_start),
+                ],
+                limit=1,
+            )
+            if other:
+                raise ValidationError(
+                    _(
+                        "Cycle %(name)s overlaps cycle %(other)s of the same type "
+                        "(%(start)s – %(end)s): change the dates or cancel one of them.",
+                        name=cycle.name,
+                        other=other.name,
+                        start=other.date_start,
+                        end=other.date_end,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed(self):
+        if any(cycle.state == "closed" for cycle in self):
+            raise UserError(_("A closed cycle cannot be deleted: reopen and cancel it."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def _check_manager(self, verb):
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise AccessError(
+                _(
+                    "Only sales assessment managers can %(verb)s a cycle.",
+                    verb=verb,
+                )
+            )
+
+    def action_open(self):
+        self._check_manager(_("open"))
+        if any(cycle.state != "draft" for cycle in self):
+            raise UserError(_("Only draft cycles can be opened."))
+        self.write({"state": "open"})
+        self._action_refresh()
+        return True
+
+    def action_refresh(self):
+        """Recompute the live figures of open cycles."""
+        if any(cycle.state != "open" for cycle in self):
+            raise UserError(
+                _("Only open cycles have live figures: closed cycles are frozen.")
+            )
+        self._action_refresh()
+        return True
+
+    def action_close(self):
+        """Compute, freeze, rank, grade and publish every evaluation of the
+        cycles, all or nothing. Closing a closed cycle changes nothing."""
+        self._check_can_close()
+        self._lock_for_close()
+        self.filtered(lambda c: c.state == "open")._action_close()
+        return True
+
+    def _check_can_close(self):
+        self._check_manager(_("close"))
+        for cycle in self:
+            if cycle.state in ("draft", "cancel"):
+                raise UserError(
+                    _(
+                        "Cycle %(name)s is %(state)s: only open cycles can be closed.",
+                        name=cycle.name,
+                        state=dict(cycle._fields["state"]._description_selection(
+                            self.env))[cycle.state],
+                    )
+                )
+
+    def _lock_for_close(self):
+        """Lock the cycles' rows, so that a concurrent close of the same cycle
+        fails clearly instead of writing a second set of results."""
+        self.flush_recordset()
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM sales_assessment_cycle WHERE id = ANY(%s) "
+                    "FOR UPDATE NOWAIT",
+                    self.ids,
+                ))
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as error:
+            raise UserError(
+                _(
+                    "Cycle %(names)s is being closed by someone else right now. "
+                    "Reload the page in a moment to see the result.",
+                    names=", ".join(self.mapped("name")),
+                )
+            ) from error
+        self.invalidate_recordset(["state"])
+
+    def _action_close(self):
+        self._action_refresh()
+        self.evaluation_ids.with_context(tracking_disable=True).write(
+            {"state": "published", "notified": False}
+        )
+        self.write(
+            {"state": "closed", "closed_date": fields.Datetime.now(), "closed_uid": self.env.uid}
+        )
+        for cycle in self:
+            cycle.message_post(
+                body=_(
+                    "Cycle closed: %(count)s evaluations frozen, scored, ranked and "
+                    "published.",
+                    count=len(cycle.evaluation_ids),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.env.ref("sales_assessment.ir_cron_notify_results")._trigger()
+
+    def action_reopen(self):
+        """Reopen closed cycles (managers only). The reason is taken from the
+        ``reopen_reason`` context key, else from the field, and kept."""
+        self._check_manager(_("reopen"))
+        reason = self.env.context.get("reopen_reason")
+        for cycle in self:
+            if cycle.state != "closed":
+                raise UserError(_("Only closed cycles can be reopened."))
+            if not (reason or cycle.reopen_reason or "").strip():
+                raise UserError(
+                    _("Give the reason for reopening cycle %(name)s.", name=cycle.name)
+                )
+        for cycle in self:
+            cycle_reason = reason or cycle.reopen_reason
+            cycle.write({"state": "open", "reopen_reason": cycle_reason})
+            cycle.message_post(
+                body=Markup("%s<br/>%s") % (_("Cycle reopened. Reason:"), cycle_reason),
+                subtype_xmlid="mail.mt_note",
+            )
+        self.evaluation_ids.with_context(tracking_disable=True).write({"state": "draft"})
+        return True
+
+    def action_reopen_wizard(self):
+        self._check_manager(_("reopen"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reopen Cycle"),
+            "res_model": "sales.assessment.cycle.reopen",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_cycle_ids": self.ids},
+        }
+
+    def action_cancel(self):
+        self._check_manager(_("cancel"))
+        if any(cycle.state == "closed" for cycle in self):
+            raise UserError(_("Reopen a closed cycle before cancelling it."))
+        self.write({"state": "cancel"})
+        return True
+
+    def action_draft(self):
+        self._check_manager(_("reset"))
+        self.filtered(lambda c: c.state == "cancel").write({"state": "draft"})
+        return True
+
+    def action_view_evaluations(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_assessment.sales_assessment_evaluation_action"
+        )
+        action["domain"] = [("cycle_id", "in", self.ids)]
+        action["context"] = {"default_cycle_id": self.id}
+        return action
+
+    def action_view_targets(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_assessment.sales_assessment_target_action"
+        )
+        action["domain"] = [("cycle_id", "in", self.ids)]
+        action["context"] = {"default_cycle_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Computation (shared by buttons and crons)
+    # ------------------------------------------------------------------
+
+    def _action_refresh(self):
+        """Create missing evaluations and recompute every figure, set-based:
+        the number of queries does not grow with the number of subjects."""
+        for cycle in self:
+            cycle._sync_evaluations()
+            cycle._compute_evaluations()
+        self.sudo().write({"last_computed": fields.Datetime.now()})
+
+    def _sync_evaluations(self):
+        self.ensure_one()
+        # sudo: evaluations are system-computed; callers were checked above
+        Evaluation = self.env["sales.assessment.evaluation"].sudo().with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )
+        existing = Evaluation.search([("cycle_id", "=", self.id)])
+        keys = {(e.template_id.id, e.user_id.id or e.team_id.id) for e in existing}
+        vals_list = []
+        for template in self.template_ids:
+            for subject_id, team_id in template._get_subjects(self).items():
+                if (template.id, subject_id) not in keys:
+                    vals_list.append(
+                        self._prepare_evaluation_vals(template, subject_id, team_id)
+                    )
+        Evaluation.create(vals_list)
+        self._sync_evaluation_lines(Evaluation.search([("cycle_id", "=", self.id)]))
+
+    def _prepare_evaluation_vals(self, template, subject_id, team_id):
+        subject_field = "team_id" if template.subject_type == "team" else "user_id"
+        vals = {
+            "cycle_id": self.id,
+            "template_id": template.id,
+            "team_id": team_id,
+            subject_field: subject_id,
+        }
+        vals["line_ids"] = [
+            fields.Command.create(line._prepare_evaluation_line_vals())
+            for line in template.line_ids
+        ]
+        return vals
+
+    def _sync_evaluation_lines(self, evaluations):
+        """Add lines for KPIs added to a scorecard after its evaluations were made."""
+        missing = []
+        for evaluation in evaluations:
+            present = evaluation.line_ids.template_line_id
+            for line in evaluation.template_id.line_ids - present:
+                missing.append(
+                    dict(line._prepare_evaluation_line_vals(), evaluation_id=evaluation.id)
+                )
+        if missing:
+            self.env["sales.assessment.evaluation.line"].sudo().create(missing)
+
+    def _compute_evaluations(self):
+        self.ensure_one()
+        evaluations = self.evaluation_ids.sudo()
+        lines = evaluations.line_ids
+        values = {}
+        for group in ("user", "team"):
+            group_lines = lines.filtered(lambda ln, g=group: ln.subject_type == g)
+            if group_lines:
+                values[group] = self._measure_lines(group_lines, group)
+        targets = self._get_target_map()
+        for line in lines:
+            subject = line.evaluation_id._subject_id()
+            actual = values[line.subject_type][line.kpi_id.id].get(subject, 0.0)
+            target = targets.get((line.kpi_id.id, line.subject_type, subject), 0.0)
+            result = line.template_line_id._score(actual, target)
+            line.write(
+                {
+                    "actual_value": actual,
+                    "target_value": target,
+                    "weight": line.template_line_id.weight,
+                    "achievement": result["achievement"],
+                    "score": result["score"],
+                    "weighted_score": result["weighted_score"],
+                }
+            )
+        self._grade_and_rank(evaluations)
+
+    def _measure_lines(self, lines, group):
+        subject_ids = {line.evaluation_id._subject_id() for line in lines}
+        manual = defaultdict(dict)
+        for line in lines.filtered(lambda ln: ln.kpi_id.kpi_type == "manual"):
+            manual[line.kpi_id.id][line.evaluation_id._subject_id()] = line.manual_value
+        period = Period(self.date_start, self.date_end, self.company_id, group)
+        return lines.kpi_id._compute_values(period, subject_ids, manual)
+
+    def _get_target_map(self):
+        """Return {(kpi_id, 'user'|'team', subject_id): target_value} of the cycle."""
+        result = {}
+        for target in self.target_ids:
+            if target.user_id:
+                result[(target.kpi_id.id, "user", target.user_id.id)] = target.target_value
+            elif target.team_id:
+                result[(target.kpi_id.id, "team", target.team_id.id)] = target.target_value
+        return result
+
+    def _grade_and_rank(self, evaluations):
+        totals = {
+            ev.id: scoring.total(ev.line_ids.mapped("weighted_score")) for ev in evaluations
+        }
+        by_template = defaultdict(dict)
+        by_team = defaultdict(dict)
+        for ev in evaluations:
+            by_template[ev.template_id.id][ev.id] = totals[ev.id]
+            by_team[(ev.template_id.id, ev.team_id.id)][ev.id] = totals[ev.id]
+        ranks, team_ranks = {}, {}
+        for scores in by_template.values():
+            ranks.update(scoring.rank(scores))
+        for scores in by_team.values():
+            team_ranks.update(scoring.rank(scores))
+        for ev in evaluations:
+            grades = [(g.id, g.min_score) for g in ev.template_id.grade_ids]
+            ev.write(
+                {
+                    "total_score": totals[ev.id],
+                    "grade_id": scoring.grade(totals[ev.id], grades) or False,
+                    "rank": ranks[ev.id],
+                    "team_rank": team_ranks[ev.id],
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_process_cycles(self):
+        """Daily: refresh open cycles; close those past their end + grace days."""
+        today = fields.Date.context_today(self)
+        cycles = self.search([("state", "=", "open")])
+        for index, cycle in enumerate(cycles):
+            grace = timedelta(days=cycle.company_id.sales_assessment_grace_days)
+            try:
+                with self.env.cr.savepoint():
+                    if cycle.date_end + grace < today:
+                        cycle._lock_for_close()
+                        cycle._action_close()
+                    else:
+                        cycle._action_refresh()
+            except UserError as error:
+                _logger.warning("Assessment cycle %s not processed: %s", cycle.name, error)
+            self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(cycles) - index - 1)
+
+    @api.model
+    def _cron_notify_results(self, batch_size=100):
+        """Send published results to salespeople and summaries to team leaders."""
+        Evaluation = self.env["sales.assessment.evaluation"]
+        evaluations = Evaluation.search(
+            [("state", "=", "published"), ("notified", "=", False)], limit=batch_size
+        )
+        evaluations._notify_published()
+        remaining = Evaluation.search_count(
+            [("state", "=", "published"), ("notified", "=", False)]
+        )
+        self.env["ir.cron"]._notify_progress(done=len(evaluations), remaining=remaining)
+
+    @api.model
+    def _get_period_label(self, period_type, date_start, date_end):
+        return periods.period_label(period_type, date_start, date_end)

@@ -1,0 +1,232 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .sales_assessment_kpi import Period
+
+LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
+MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
+SELF_FIELDS = {"self_comment"}
+LEADER_FIELDS = SELF_FIELDS | {"manager_comment", "state", "line_ids"}
+
+
+class SalesAssessmentEvaluation(models.Model):
+    """One subject's (salesperson's or team's) result in one cycle under one
+    scorecard: live while the cycle is open, frozen once it is closed.
+
+    ============  =================  =========================================
+    Action        Group              Restriction
+    ============  =================  =========================================
+    comment       salesperson        own evaluation, self comment only
+    confirm       team leader        evaluations of their teams, open cycle
+    manual value  team leader        manual KPIs, open cycle
+    publish       manager            done by the cycle close
+    ============  =================  =========================================
+    """
+
+    _name = "sales.assessment.evaluation"
+    _description = "Assessment Evaluation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "cycle_id desc, template_id, rank, id"
+    _check_company_auto = True
+    _rec_names_search = ["user_id", "team_id", "cycle_id"]
+
+    cycle_id = fields.Many2one(
+        "sales.assessment.cycle", required=True, ondelete="cascade", index=True
+    )
+    template_id = fields.Many2one(
+        "sales.assessment.template", string="Scorecard", required=True, ondelete="restrict"
+    )
+    subject_type = fields.Selection(related="template_id.subject_type")
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", index=True, ondelete="restrict",
+        context={"active_test": False},
+    )
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    team_leader_id = fields.Many2one(related="team_id.user_id", string="Team Leader")
+    company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_start = fields.Date(related="cycle_id.date_start")
+    date_end = fields.Date(related="cycle_id.date_end")
+    cycle_state = fields.Selection(related="cycle_id.state", string="Cycle Status")
+    last_computed = fields.Datetime(related="cycle_id.last_computed", string="Last Computed At")
+    line_ids = fields.One2many(
+        "sales.assessment.evaluation.line", "evaluation_id", string="KPIs"
+    )
+    total_score = fields.Float(readonly=True, digits=(16, 2), tracking=True, aggregator="avg")
+    grade_id = fields.Many2one("sales.assessment.grade", readonly=True, tracking=True)
+    grade_color = fields.Integer(related="grade_id.color")
+    rank = fields.Integer(readonly=True, aggregator=False)
+    team_rank = fields.Integer(readonly=True, aggregator=False)
+    manager_comment = fields.Html(tracking=True)
+    self_comment = fields.Html(tracking=True)
+    state = fields.Selection(
+        [("draft", "Live"), ("confirmed", "Confirmed"), ("published", "Published")],
+        default="draft",
+        required=True,
+        tracking=True,
+        readonly=True,
+    )
+    notified = fields.Boolean(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "subject_unique",
+            "unique(cycle_id, template_id, user_id, team_id)",
+            "There is one evaluation per cycle, scorecard and subject.",
+        )
+    ]
+
+    def init(self):
+        # user evaluations have a team too: make (cycle, scorecard, salesperson) unique
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS sales_assessment_evaluation_user_unique "
+            "ON sales_assessment_evaluation (cycle_id, template_id, user_id) "
+            "WHERE user_id IS NOT NULL"
+        )
+
+    @api.depends("user_id", "team_id", "cycle_id")
+    def _compute_display_name(self):
+        for evaluation in self:
+            subject = evaluation.user_id or evaluation.team_id
+            evaluation.display_name = f"{subject.name or ''} – {evaluation.cycle_id.name or ''}"
+
+    def _subject_id(self):
+        self.ensure_one()
+        return self.team_id.id if self.subject_type == "team" else self.user_id.id
+
+    def _period(self):
+        self.ensure_one()
+        cycle = self.cycle_id
+        return Period(cycle.date_start, cycle.date_end, cycle.company_id, self.subject_type)
+
+    def write(self, vals):
+        self._check_write_fields(vals)
+        return super().write(vals)
+
+    def _check_write_fields(self, vals):
+        """Salespeople may only write their self comment; team leaders also
+        comment and confirm; figures are written by the system only."""
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return
+        allowed = LEADER_FIELDS if self.env.user.has_group(LEADER_GROUP) else SELF_FIELDS
+        forbidden = set(vals) - allowed
+        if forbidden:
+            raise AccessError(
+                _(
+                    "You cannot change %(fields)s of an evaluation: the figures are "
+                    "computed from Odoo's records.",
+                    fields=", ".join(sorted(forbidden)),
+                )
+            )
+        if "self_comment" in vals and any(ev.user_id != self.env.user for ev in self):
+            raise AccessError(_("Only the assessed salesperson writes the self comment."))
+
+    def action_confirm(self):
+        if not self.env.user.has_group(LEADER_GROUP):
+            raise AccessError(_("Only team leaders and managers confirm evaluations."))
+        if any(ev.cycle_id.state != "open" or ev.state != "draft" for ev in self):
+            raise UserError(_("Only live evaluations of open cycles can be confirmed."))
+        self.write({"state": "confirmed"})
+        return True
+
+    def action_refresh(self):
+        self.cycle_id.action_refresh()
+        return True
+
+    def _notify_published(self):
+        """Message each salesperson their result, and each team leader a summary."""
+        template = self.env.ref("sales_assessment.mail_template_evaluation_published")
+        for evaluation in self.filtered("user_id"):
+            partner = evaluation.user_id.partner_id
+            evaluation.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=partner.ids,
+            )
+            if evaluation.user_id.notification_type == "inbox":
+                template.send_mail(evaluation.id)
+        self._notify_team_leaders()
+        self.sudo().write({"notified": True})
+
+    def _notify_team_leaders(self):
+        by_leader = {}
+        for evaluation in self.filtered(lambda e: e.team_id.user_id):
+            by_leader.setdefault(evaluation.team_id.user_id, self.browse())
+            by_leader[evaluation.team_id.user_id] |= evaluation
+        rank_label = _("rank")
+        for leader, evaluations in by_leader.items():
+            rows = Markup("").join(
+                Markup("<li>%s: %s (%s), %s %s</li>")
+                % (
+                    (ev.user_id or ev.team_id).name,
+                    ev.total_score,
+                    ev.grade_id.name or "-",
+                    rank_label,
+                    ev.rank,
+                )
+                for ev in evaluations.sorted("rank")
+            )
+            cycle = evaluations.cycle_id[:1]
+            cycle.message_notify(
+                partner_ids=leader.partner_id.ids,
+                subject=_("Team results of %(cycle)s", cycle=cycle.name),
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (_("Results of your team for %(cycle)s:", cycle=cycle.name), rows),
+            )
+
+
+class SalesAssessmentEvaluationLine(models.Model):
+    """One KPI of an evaluation: target, actual, achievement and score."""
+
+    _name = "sales.assessment.evaluation.line"
+    _description = "Assessment Evaluation KPI"
+    _order = "evaluation_id, sequence, id"
+
+    evaluation_id = fields.Many2one(
+        "sales.assessment.evaluation", required=True, ondelete="cascade", index=True
+    )
+    template_line_id = fields.Many2one(
+        "sales.assessment.template.line", ondelete="set null"
+    )
+    sequence = fields.Integer(default=10)
+    kpi_id = fields.Many2one("sales.assessment.kpi", required=True, ondelete="restrict")
+    kpi_type = fields.Selection(related="kpi_id.kpi_type")
+    unit = fields.Selection(related="kpi_id.unit")
+    subject_type = fields.Selection(related="evaluation_id.template_id.subject_type")
+    user_id = fields.Many2one(related="evaluation_id.user_id", store=True)
+    team_id = fields.Many2one(related="evaluation_id.team_id", store=True)
+    cycle_id = fields.Many2one(related="evaluation_id.cycle_id", store=True)
+    company_id = fields.Many2one(related="evaluation_id.company_id", store=True)
+    weight = fields.Float(readonly=True)
+    target_value = fields.Float(readonly=True)
+    actual_value = fields.Float(readonly=True)
+    manual_value = fields.Float(help="Value of a manual KPI, entered by the team leader.")
+    achievement = fields.Float(string="Achievement (%)", readonly=True, digits=(16, 2))
+    score = fields.Float(readonly=True, digits=(16, 2))
+    weighted_score = fields.Float(readonly=True, digits=(16, 2))
+
+    def write(self, vals):
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            if set(vals) - {"manual_value"} or not self.env.user.has_group(LEADER_GROUP):
+                raise AccessError(
+                    _("Only team leaders enter manual KPI values; other figures are computed.")
+                )
+            if any(line.kpi_id.kpi_type != "manual" for line in self):
+                raise UserError(_("Only manual KPIs take a typed-in value."))
+            if any(line.cycle_id.state != "open" for line in self):
+                raise UserError(_("Manual values can only change while the cycle is open."))
+        return super().write(vals)
+
+    def action_view_sources(self):
+        """Open exactly the records counted in this line's actual value."""
+        self.ensure_one()
+        evaluation = self.evaluation_id
+        action = self.kpi_id._get_sources_action(evaluation._period(), evaluation._subject_id())
+        if not action:
+            raise UserError(
+                _("%(kpi)s is not read from records: it has no sources to show.",
+                  kpi=self.kpi_id.name)
+            )
+        return action

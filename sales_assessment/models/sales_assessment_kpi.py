@@ -1,0 +1,599 @@
+import re
+from collections import defaultdict, namedtuple
+from datetime import datetime, time, timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+from ..tools import formula as formula_tools
+from ..tools import periods
+
+BUILTIN_METRICS = [
+    ("revenue_ordered", "Revenue Ordered"),
+    ("revenue_invoiced", "Revenue Invoiced"),
+    ("revenue_collected", "Revenue Collected"),
+    ("orders_count", "Confirmed Orders"),
+    ("avg_order_value", "Average Order Value"),
+    ("new_customers", "New Customers"),
+    ("opportunities_won", "Opportunities Won"),
+    ("opportunities_lost", "Opportunities Lost"),
+    ("win_rate", "Win Rate"),
+    ("leads_created", "Leads Created"),
+    ("avg_sales_cycle_days", "Average Sales Cycle (Days)"),
+    ("activities_done", "Activities Done"),
+    ("repeat_customer_rate", "Repeat Customer Rate"),
+    ("churn_rate", "Churn Rate"),
+]
+CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+RESERVED_CODES = {"min", "max", "abs", "round"}
+
+# A period of measure: dates are inclusive days; `group` is "user" or "team".
+Period = namedtuple("Period", "date_from date_to company group")
+
+
+class SalesAssessmentKpi(models.Model):
+    """A KPI definition: what is measured, and how its value is gathered for
+    every subject (salesperson or team) of a cycle at once.
+
+    ``builtin`` KPIs read Odoo's own documents with one grouped query each,
+    ``domain`` KPIs aggregate any model, ``formula`` KPIs combine other KPIs by
+    code, and ``manual`` KPIs are typed in by the team leader on the evaluation.
+    """
+
+    _name = "sales.assessment.kpi"
+    _description = "Assessment KPI"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Identifier used in formulas: letters, digits and underscores.",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        "res.company",
+        help="Leave empty to share the KPI between companies.",
+    )
+    kpi_type = fields.Selection(
+        [
+            ("builtin", "Built-in"),
+            ("domain", "Records Matching a Domain"),
+            ("formula", "Formula"),
+            ("manual", "Manual"),
+        ],
+        required=True,
+        default="builtin",
+        tracking=True,
+    )
+    builtin_metric = fields.Selection(BUILTIN_METRICS, tracking=True)
+    model_id = fields.Many2one("ir.model", string="Model", ondelete="cascade")
+    model_name = fields.Char(related="model_id.model", string="Model Name")
+    domain = fields.Char(default="[]", tracking=True)
+    date_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Date Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime'))]",
+    )
+    user_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Salesperson Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        "('relation', '=', 'res.users')]",
+    )
+    team_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Sales Team Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        "('relation', '=', 'crm.team')]",
+        help="Used for team scorecards; without it a team's value is the sum "
+        "of its members' values.",
+    )
+    measure_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Measure Field",
+        ondelete="cascade",
+        domain="[('model_id', '=', model_id), "
+        "('ttype', 'in', ('integer', 'float', 'monetary'))]",
+    )
+    aggregation = fields.Selection(
+        [
+            ("count", "Count"),
+            ("sum", "Sum"),
+            ("avg", "Average"),
+            ("count_distinct", "Count Distinct"),
+        ],
+        default="count",
+    )
+    formula = fields.Char(
+        tracking=True,
+        help="Arithmetic over other KPI codes, e.g. won / (won + lost) * 100. "
+        "Allowed: numbers, KPI codes, + - * / ( ), min, max, abs, round. "
+        "A division by zero gives 0.",
+    )
+    direction = fields.Selection(
+        [("higher", "Higher is Better"), ("lower", "Lower is Better")],
+        required=True,
+        default="higher",
+    )
+    unit = fields.Selection(
+        [
+            ("monetary", "Amount"),
+            ("count", "Count"),
+            ("percent", "Percent"),
+            ("days", "Days"),
+            ("score", "Score"),
+        ],
+        required=True,
+        default="count",
+    )
+
+    @api.constrains("code", "company_id")
+    def _check_code(self):
+        for kpi in self:
+            if not CODE_RE.match(kpi.code or "") or kpi.code in RESERVED_CODES:
+                raise ValidationError(
+                    _(
+                        'KPI code "%(code)s" is not valid: use letters, digits and '
+                        "underscores, starting with a letter (and not min, max, abs "
+                        "or round).",
+                        code=kpi.code,
+                    )
+                )
+            clash = self.with_context(active_test=False).search_count(
+                [
+                    ("id", "!=", kpi.id),
+                    ("code", "=", kpi.code),
+                    ("company_id", "in", [kpi.company_id.id, False]),
+                ]
+            )
+            if clash:
+                raise ValidationError(
+                    _('Another KPI already uses the code "%(code)s".', code=kpi.code)
+                )
+
+    @api.constrains("kpi_type", "builtin_metric", "model_id", "domain", "date_field_id",
+                    "user_field_id", "measure_field_id", "aggregation")
+    def _check_definition(self):
+        for kpi in self:
+            if kpi.kpi_type == "builtin" and not kpi.builtin_metric:
+                raise ValidationError(
+                    _("Choose the built-in metric of KPI %(name)s.", name=kpi.name)
+                )
+            if kpi.kpi_type == "domain":
+                kpi._check_domain_definition()
+
+    def _check_domain_definition(self):
+        self.ensure_one()
+        if not (self.model_id and self.date_field_id and self.user_field_id):
+            raise ValidationError(
+                _(
+                    "KPI %(name)s counts records of a model: set its model, date field "
+                    "and salesperson field.",
+                    name=self.name,
+                )
+            )
+        fields_ = self.date_field_id | self.user_field_id | self.measure_field_id
+        if fields_.model_id - self.model_id:
+            raise ValidationError(
+                _("The fields of KPI %(name)s must belong to its model.", name=self.name)
+            )
+        if self.aggregation != "count" and not self.measure_field_id:
+            raise ValidationError(
+                _("KPI %(name)s needs a measure field to aggregate.", name=self.name)
+            )
+        self._get_parsed_domain()
+
+    def _get_parsed_domain(self):
+        """Return the KPI's domain as a list, validated against its model.
+
+        :raise ValidationError: naming what does not parse or does not exist.
+        """
+        self.ensure_one()
+        try:
+            domain = safe_eval(self.domain or "[]", {"uid": self.env.uid})
+        except Exception as error:
+            raise ValidationError(
+                _(
+                    "The domain of KPI %(name)s does not parse: %(error)s",
+                    name=self.name,
+                    error=error,
+                )
+            ) from error
+        if not isinstance(domain, (list, tuple)):
+            raise ValidationError(
+                _("The domain of KPI %(name)s must be a list.", name=self.name)
+            )
+        try:
+            self.env[self.model_id.model].sudo()._search(list(domain))
+        except Exception as error:
+            raise ValidationError(
+                _(
+                    "The domain of KPI %(name)s is not valid for %(model)s: %(error)s",
+                    name=self.name,
+                    model=self.model_id.name,
+                    error=error,
+                )
+            ) from error
+        return list(domain)
+
+    @api.constrains("kpi_type", "formula")
+    def _check_formula(self):
+        formula_kpis = self.filtered(lambda k: k.kpi_type == "formula")
+        if not formula_kpis:
+            return
+        all_kpis = self.with_context(active_test=False).search(
+            [("company_id", "in", formula_kpis.company_id.ids + [False])]
+        )
+        for kpi in formula_kpis:
+            if not kpi.formula:
+                raise ValidationError(_("Write the formula of KPI %(name)s.", name=kpi.name))
+            known = [
+                k.code
+                for k in all_kpis
+                if not k.company_id or not kpi.company_id or k.company_id == kpi.company_id
+            ]
+            try:
+                formula_tools.check_formula(kpi.formula, known)
+            except formula_tools.FormulaError as error:
+                raise ValidationError(
+                    _("Formula of KPI %(name)s: %(error)s", name=kpi.name, error=error)
+                ) from error
+        graph = {
+            k.code: formula_tools.formula_codes(k.formula)
+            for k in all_kpis
+            if k.kpi_type == "formula" and k.formula
+        }
+        cycle = formula_tools.find_cycle(graph)
+        if cycle:
+            raise ValidationError(
+                _(
+                    "KPI formulas refer to each other in a loop: %(loop)s. "
+                    "Break the loop by changing one of these formulas.",
+                    loop=" → ".join(cycle),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Computation
+    # ------------------------------------------------------------------
+
+    def _get_dependencies(self):
+        """Return self plus every KPI the formulas of self refer to, recursively."""
+        result = self
+        todo = self.filtered(lambda k: k.kpi_type == "formula")
+        while todo:
+            codes = set()
+            for kpi in todo:
+                codes |= formula_tools.formula_codes(kpi.formula)
+            found = self.with_context(active_test=False).search(
+                [("code", "in", list(codes))]
+            ) - result
+            result |= found
+            todo = found.filtered(lambda k: k.kpi_type == "formula")
+        return result
+
+    def _compute_values(self, period, subject_ids, manual_values=None):
+        """Measure every KPI of self for all subjects at once.
+
+        :param period: a :class:`Period`
+        :param subject_ids: ids of res.users (or crm.team when period.group is team)
+        :param manual_values: {kpi_id: {subject_id: value}} for manual KPIs
+        :return: {kpi_id: {subject_id: value}} for self and their dependencies;
+            a subject without records gets 0.
+        """
+        manual_values = manual_values or {}
+        kpis = self._get_dependencies()
+        values = {}
+        for kpi in kpis.filtered(lambda k: k.kpi_type != "formula"):
+            if kpi.kpi_type == "manual":
+                raw = manual_values.get(kpi.id, {})
+            else:
+                raw = kpi._measure(period, subject_ids)
+            values[kpi.id] = {sid: float(raw.get(sid) or 0.0) for sid in subject_ids}
+        kpis._compute_formula_values(values, subject_ids)
+        return values
+
+    def _compute_formula_values(self, values, subject_ids):
+        by_code = {k.code: k for k in self}
+        graph = {
+            k.code: formula_tools.formula_codes(k.formula)
+            for k in self
+            if k.kpi_type == "formula"
+        }
+        for code in formula_tools.evaluation_order(graph):
+            kpi = by_code.get(code)
+            if not kpi or kpi.kpi_type != "formula":
+                continue
+            deps = graph[code]
+            values[kpi.id] = {
+                sid: formula_tools.evaluate(
+                    kpi.formula, {d: values[by_code[d].id][sid] for d in deps}
+                )
+                for sid in subject_ids
+            }
+
+    def _measure(self, period, subject_ids):
+        """Return {subject_id: value} of a builtin or domain KPI (one query)."""
+        self.ensure_one()
+        if self.kpi_type == "builtin":
+            return self._measure_builtin(period, subject_ids)
+        return self._measure_domain(period, subject_ids)
+
+    # -- builtin metrics: each one is a set of rows (subject_id, res_id, value)
+
+    def _measure_builtin(self, period, subject_ids):
+        query, _model, agg = self._builtin_rows(period)
+        agg_sql = {
+            "sum": SQL("SUM(rows.value)"),
+            "avg": SQL("AVG(rows.value)"),
+            "count": SQL("COUNT(DISTINCT rows.res_id)"),
+        }[agg]
+        self._flush_builtin_sources()
+        self.env.cr.execute(SQL(
+            "SELECT rows.subject_id, %s FROM (%s) AS rows "
+            "WHERE rows.subject_id = ANY(%s) GROUP BY rows.subject_id",
+            agg_sql, query, list(subject_ids),
+        ))
+        return dict(self.env.cr.fetchall())
+
+    def _builtin_source_ids(self, period, subject_id):
+        """Return (model, ids) of the records counted for one subject."""
+        query, model, _agg = self._builtin_rows(period)
+        self._flush_builtin_sources()
+        self.env.cr.execute(SQL(
+            "SELECT DISTINCT rows.res_id FROM (%s) AS rows WHERE rows.subject_id = %s",
+            query, subject_id,
+        ))
+        return model, [row[0] for row in self.env.cr.fetchall()]
+
+    def _flush_builtin_sources(self):
+        for model in ("sale.order", "account.move", "account.move.line",
+                      "account.partial.reconcile", "crm.lead", "mail.message",
+                      "res.partner", "crm.team.member"):
+            self.env[model].flush_model()
+
+    def _builtin_rows(self, period):
+        """Return (SQL of rows, model of res_id, aggregate) of the builtin metric."""
+        method = getattr(self, f"_rows_{self.builtin_metric}")
+        return method(period)
+
+    @staticmethod
+    def _bounds(period):
+        start = datetime.combine(period.date_from, time.min)
+        stop = datetime.combine(period.date_to + timedelta(days=1), time.min)
+        return start, stop
+
+    def _order_rows(self, period, value):
+        start, stop = self._bounds(period)
+        col = SQL.identifier("so", "team_id" if period.group == "team" else "user_id")
+        return SQL(
+            "SELECT %s AS subject_id, so.id AS res_id, %s AS value FROM sale_order so "
+            "WHERE so.state = 'sale' AND so.company_id = %s "
+            "AND so.date_order >= %s AND so.date_order < %s",
+            col, value, period.company.id, start, stop,
+        )
+
+    def _rows_revenue_ordered(self, period):
+        amount = SQL("so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0)")
+        return self._order_rows(period, amount), "sale.order", "sum"
+
+    def _rows_orders_count(self, period):
+        return self._order_rows(period, SQL("1")), "sale.order", "count"
+
+    def _rows_avg_order_value(self, period):
+        amount = SQL("so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0)")
+        return self._order_rows(period, amount), "sale.order", "avg"
+
+    def _rows_revenue_invoiced(self, period):
+        col = SQL.identifier("am", "team_id" if period.group == "team" else "invoice_user_id")
+        query = SQL(
+            "SELECT %s AS subject_id, am.id AS res_id, am.amount_untaxed_signed AS value "
+            "FROM account_move am WHERE am.state = 'posted' "
+            "AND am.move_type IN ('out_invoice', 'out_refund') AND am.company_id = %s "
+            "AND am.invoice_date >= %s AND am.invoice_date <= %s",
+            col, period.company.id, period.date_from, period.date_to,
+        )
+        return query, "account.move", "sum"
+
+    def _rows_revenue_collected(self, period):
+        col = SQL.identifier("inv", "team_id" if period.group == "team" else "invoice_user_id")
+        query = SQL(
+            "SELECT %s AS subject_id, pay_line.id AS res_id, apr.amount AS value "
+            "FROM account_partial_reconcile apr "
+            "JOIN account_move_line inv_line ON inv_line.id = apr.debit_move_id "
+            "JOIN account_move inv ON inv.id = inv_line.move_id "
+            "JOIN account_move_line pay_line ON pay_line.id = apr.credit_move_id "
+            "JOIN account_move pay ON pay.id = pay_line.move_id "
+            "WHERE inv.move_type = 'out_invoice' AND inv.state = 'posted' "
+            "AND pay.move_type = 'entry' AND pay.state = 'posted' "
+            "AND inv.company_id = %s AND pay_line.date >= %s AND pay_line.date <= %s",
+            col, period.company.id, period.date_from, period.date_to,
+        )
+        return query, "account.move.line", "sum"
+
+    def _customer_order_rows(self, start, stop, period, flag):
+        col = SQL.identifier("so", "team_id" if period.group == "team" else "user_id")
+        return SQL(
+            "SELECT DISTINCT %s AS subject_id, p.commercial_partner_id AS res_id, "
+            "%s AS value FROM sale_order so JOIN res_partner p ON p.id = so.partner_id "
+            "WHERE so.state = 'sale' AND so.company_id = %s "
+            "AND so.date_order >= %s AND so.date_order < %s",
+            col, flag, period.company.id, start, stop,
+        )
+
+    def _rows_new_customers(self, period):
+        start, stop = self._bounds(period)
+        first_order = SQL(
+            "NOT EXISTS (SELECT 1 FROM sale_order o2 "
+            "JOIN res_partner p2 ON p2.id = o2.partner_id "
+            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
+            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
+            "AND (o2.date_order, o2.id) < (so.date_order, so.id))"
+        )
+        query = SQL(
+            "SELECT * FROM (%s) AS c WHERE c.value",
+            self._customer_order_rows(start, stop, period, first_order),
+        )
+        return query, "res.partner", "count"
+
+    def _rows_repeat_customer_rate(self, period):
+        start, stop = self._bounds(period)
+        repeat = SQL(
+            "CASE WHEN EXISTS (SELECT 1 FROM sale_order o2 "
+            "JOIN res_partner p2 ON p2.id = o2.partner_id "
+            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
+            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
+            "AND o2.date_order < %s) THEN 100.0 ELSE 0.0 END",
+            start,
+        )
+        return self._customer_order_rows(start, stop, period, repeat), "res.partner", "avg"
+
+    def _rows_churn_rate(self, period):
+        start, stop = self._bounds(period)
+        prev_from, prev_to = periods.previous_period(period.date_from, period.date_to)
+        prev = period._replace(date_from=prev_from, date_to=prev_to)
+        prev_start, prev_stop = self._bounds(prev)
+        churned = SQL(
+            "CASE WHEN NOT EXISTS (SELECT 1 FROM sale_order o2 "
+            "JOIN res_partner p2 ON p2.id = o2.partner_id "
+            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
+            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
+            "AND o2.date_order >= %s AND o2.date_order < %s) THEN 100.0 ELSE 0.0 END",
+            start, stop,
+        )
+        rows = self._customer_order_rows(prev_start, prev_stop, period, churned)
+        return rows, "res.partner", "avg"
+
+    def _lead_rows(self, period, condition, date_column, value=SQL("1")):
+        start, stop = self._bounds(period)
+        col = SQL.identifier("l", "team_id" if period.group == "team" else "user_id")
+        return SQL(
+            "SELECT %s AS subject_id, l.id AS res_id, %s AS value FROM crm_lead l "
+            "LEFT JOIN crm_stage st ON st.id = l.stage_id "
+            "WHERE (l.company_id = %s OR l.company_id IS NULL) AND %s "
+            "AND %s >= %s AND %s < %s",
+            col, value, period.company.id, condition,
+            SQL.identifier("l", date_column), start,
+            SQL.identifier("l", date_column), stop,
+        )
+
+    _WON = SQL("(l.type = 'opportunity' AND l.active AND st.is_won)")
+    _LOST = SQL("(l.type = 'opportunity' AND NOT l.active AND l.probability = 0)")
+
+    def _rows_opportunities_won(self, period):
+        return self._lead_rows(period, self._WON, "date_closed"), "crm.lead", "count"
+
+    def _rows_opportunities_lost(self, period):
+        return self._lead_rows(period, self._LOST, "date_closed"), "crm.lead", "count"
+
+    def _rows_win_rate(self, period):
+        condition = SQL("(%s OR %s)", self._WON, self._LOST)
+        value = SQL("CASE WHEN %s THEN 100.0 ELSE 0.0 END", self._WON)
+        return self._lead_rows(period, condition, "date_closed", value), "crm.lead", "avg"
+
+    def _rows_leads_created(self, period):
+        return self._lead_rows(period, SQL("TRUE"), "create_date"), "crm.lead", "count"
+
+    def _rows_avg_sales_cycle_days(self, period):
+        value = SQL("EXTRACT(EPOCH FROM (l.date_closed - l.create_date)) / 86400.0")
+        query = self._lead_rows(period, self._WON, "date_closed", value)
+        return query, "crm.lead", "avg"
+
+    def _rows_activities_done(self, period):
+        start, stop = self._bounds(period)
+        if period.group == "team":
+            subject = SQL("tm.crm_team_id")
+            join = SQL("JOIN crm_team_member tm ON tm.user_id = u.id AND tm.active")
+        else:
+            subject, join = SQL("u.id"), SQL("")
+        query = SQL(
+            "SELECT %s AS subject_id, m.id AS res_id, 1 AS value FROM mail_message m "
+            "JOIN res_users u ON u.partner_id = m.author_id %s "
+            "WHERE m.mail_activity_type_id IS NOT NULL "
+            "AND m.message_type = 'notification' AND m.date >= %s AND m.date < %s",
+            subject, join, start, stop,
+        )
+        return query, "mail.message", "count"
+
+    # -- domain KPIs
+
+    def _get_domain_for_period(self, period):
+        self.ensure_one()
+        model = self.env[self.model_id.model]
+        date_field = self.date_field_id.name
+        start, stop = self._bounds(period)
+        if self.date_field_id.ttype == "date":
+            start, stop = period.date_from, period.date_to + timedelta(days=1)
+        domain = self._get_parsed_domain() + [
+            (date_field, ">=", start),
+            (date_field, "<", stop),
+        ]
+        if "company_id" in model._fields:
+            domain.append(("company_id", "in", [period.company.id, False]))
+        return domain
+
+    def _group_field(self, period):
+        if period.group == "team":
+            return self.team_field_id.name
+        return self.user_field_id.name
+
+    def _measure_domain(self, period, subject_ids):
+        group_field = self._group_field(period)
+        if not group_field:
+            return self._measure_domain_by_members(period, subject_ids)
+        aggregate = self._domain_aggregate()
+        # sudo: figures must count every record, whatever the closer may read
+        model = self.env[self.model_id.model].sudo().with_context(active_test=False)
+        domain = self._get_domain_for_period(period) + [(group_field, "in", list(subject_ids))]
+        groups = model._read_group(domain, [group_field], [aggregate])
+        return {record.id: value for record, value in groups if record}
+
+    def _domain_aggregate(self):
+        if self.aggregation == "count":
+            return "__count"
+        return f"{self.measure_field_id.name}:{self.aggregation}"
+
+    def _measure_domain_by_members(self, period, team_ids):
+        members = self.env["crm.team.member"].sudo().with_context(active_test=False).search(
+            [("crm_team_id", "in", list(team_ids))]
+        )
+        user_values = self._measure_domain(
+            period._replace(group="user"), members.user_id.ids
+        )
+        result = defaultdict(float)
+        for member in members:
+            result[member.crm_team_id.id] += user_values.get(member.user_id.id, 0.0)
+        return result
+
+    # -- sources
+
+    def _get_sources_action(self, period, subject_id):
+        """Return an action listing exactly the records behind a subject's value."""
+        self.ensure_one()
+        if self.kpi_type == "builtin":
+            model, ids = self._builtin_source_ids(period, subject_id)
+            domain = [("id", "in", ids)]
+        elif self.kpi_type == "domain":
+            model = self.model_id.model
+            group_field = self._group_field(period) or self.user_field_id.name
+            domain = self._get_domain_for_period(period) + [(group_field, "=", subject_id)]
+        else:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("%(kpi)s: records counted", kpi=self.name),
+            "res_model": model,
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": {"active_test": False, "create": False},
+        }

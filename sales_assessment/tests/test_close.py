@@ -1,0 +1,144 @@
+from datetime import date
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import SalesAssessmentCase
+
+# queries of closing a cycle, whatever its number of salespeople
+CLOSE_QUERIES = 41
+
+
+@tagged("post_install", "-at_install")
+class TestCycleClose(SalesAssessmentCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.revenue = cls.kpi("revenue_ordered")
+        cls.won = cls.kpi("won")
+        cls.template = cls.make_template([
+            (cls.revenue, 60, {"cap_achievement": 150}),
+            (cls.won, 40, {"cap_achievement": 150}),
+        ])
+
+    def figures(self, cycle):
+        return sorted(
+            (ln.evaluation_id.user_id.id, ln.kpi_id.id, ln.actual_value, ln.score,
+             ln.evaluation_id.total_score, ln.evaluation_id.rank)
+            for ln in cycle.evaluation_ids.line_ids
+        )
+
+    def test_close_is_idempotent_and_frozen(self):
+        order = self.make_order(self.user_a, self.customers[0], 1000.0, date(2025, 1, 5))
+        cycle = self.make_cycle(self.template)
+        self.set_targets(cycle, self.revenue, {self.user_a: 2000, self.user_b: 1000})
+        cycle.action_open()
+        cycle.action_close()
+        self.assertEqual(cycle.state, "closed")
+        self.assertEqual(set(cycle.evaluation_ids.mapped("state")), {"published"})
+        evaluations = cycle.evaluation_ids
+        before = self.figures(cycle)
+        self.assertEqual(self.line(cycle, self.user_a, self.revenue).actual_value, 1000.0)
+        self.assertEqual(self.line(cycle, self.user_a, self.revenue).achievement, 50.0)
+        cycle.action_close()
+        self.assertEqual(cycle.evaluation_ids, evaluations)
+        self.assertEqual(self.figures(cycle), before)
+        # a later edit of a counted order leaves the closed cycle untouched
+        order.order_line.price_unit = 5000.0
+        self.env["sales.assessment.cycle"]._cron_process_cycles()
+        self.assertEqual(self.figures(cycle), before)
+        # reopen and close again: same numbers unless sources changed
+        order.order_line.price_unit = 1000.0
+        cycle.with_context(reopen_reason="Check").action_reopen()
+        self.assertEqual(cycle.state, "open")
+        cycle.action_close()
+        self.assertEqual(cycle.evaluation_ids, evaluations)
+        self.assertEqual(self.figures(cycle), before)
+        order.order_line.price_unit = 3000.0
+        cycle.with_context(reopen_reason="Late change").action_reopen()
+        cycle.action_close()
+        self.assertEqual(self.line(cycle, self.user_a, self.revenue).actual_value, 3000.0)
+        self.assertIn("Late change", cycle.reopen_reason)
+
+    def test_refresh_tracks_live_progress(self):
+        cycle = self.make_cycle(self.template)
+        self.set_targets(cycle, self.revenue, {self.user_a: 1000})
+        cycle.action_open()
+        line = self.line(cycle, self.user_a, self.revenue)
+        self.assertEqual(line.actual_value, 0.0)
+        self.make_order(self.user_a, self.customers[0], 400.0, date(2025, 2, 5))
+        cycle.action_refresh()
+        self.assertEqual((line.actual_value, line.achievement), (400.0, 40.0))
+        self.assertTrue(cycle.last_computed)
+
+    def test_publish_notifies_salespeople_and_leader(self):
+        cycle = self.make_cycle(self.template)
+        cycle.action_open()
+        cycle.action_close()
+        self.env["sales.assessment.cycle"]._cron_notify_results()
+        evaluation = self.evaluation(cycle, self.user_a)
+        self.assertTrue(evaluation.notified)
+        message = evaluation.message_ids.filtered(
+            lambda m: self.user_a.partner_id in m.notification_ids.res_partner_id
+        )
+        self.assertTrue(message)
+        self.assertIn(cycle.name, message[0].subject or message[0].body)
+        leader_notes = self.env["mail.message"].search([
+            ("model", "=", "sales.assessment.cycle"), ("res_id", "=", cycle.id),
+            ("partner_ids", "in", self.leader.partner_id.ids),
+        ])
+        self.assertTrue(leader_notes)
+
+    def test_cron_closes_after_grace_days(self):
+        self.company.sales_assessment_grace_days = 3
+        cycle = self.make_cycle(self.template)
+        cycle.action_open()
+        self.env["sales.assessment.cycle"]._cron_process_cycles()
+        self.assertEqual(cycle.state, "closed")  # 2025-03-31 + 3 days is long past
+
+    def test_server_action_closes_several_cycles(self):
+        cycles = self.make_cycle(self.template) | self.make_cycle(
+            self.template, date(2025, 4, 1), date(2025, 6, 30), name="SA Q2"
+        )
+        cycles.action_open()
+        action = self.env.ref("sales_assessment.action_server_close_cycles")
+        action.with_context(active_model=cycles._name, active_ids=cycles.ids).run()
+        self.assertEqual(set(cycles.mapped("state")), {"closed"})
+
+    def _prepare_bulk(self, n_users, date_from, date_to):
+        users = self.env["res.users"].create([
+            {"name": f"SA bulk {n_users}-{i}", "login": f"sa_bulk_{n_users}_{i}"}
+            for i in range(n_users)
+        ])
+        team = self.env["crm.team"].create({
+            "name": f"SA bulk {n_users}", "member_ids": [Command.set(users.ids)],
+        })
+        for index, user in enumerate(users):
+            self.make_order(user, self.customers[index % 6], 100.0 + index, date_from)
+        template = self.make_template(
+            [(self.revenue, 60, {}), (self.won, 40, {})], users_teams=team
+        )
+        cycle = self.make_cycle(template, date_from, date_to, name=f"SA bulk {n_users}")
+        self.set_targets(cycle, self.revenue, {user: 150.0 for user in users})
+        cycle.action_open()
+        return cycle
+
+    def test_close_query_count_is_independent_of_salespeople(self):
+        """Closing costs the same number of queries for 5 and for 50 salespeople."""
+        warm_up = self._prepare_bulk(1, date(2024, 10, 1), date(2024, 12, 31))
+        cycle5 = self._prepare_bulk(5, date(2025, 1, 1), date(2025, 3, 31))
+        cycle50 = self._prepare_bulk(50, date(2025, 4, 1), date(2025, 6, 30))
+        warm_up.action_close()  # fills the registry caches (access, xml ids, crons)
+        counts = []
+        for cycle in (cycle5, cycle50):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self.assertQueryCount(CLOSE_QUERIES):
+                start = self.cr.sql_log_count
+                cycle.action_close()
+                self.env.flush_all()
+                counts.append(self.cr.sql_log_count - start)
+        self.assertEqual(counts, [CLOSE_QUERIES, CLOSE_QUERIES], "queries at 5 and 50 salespeople")
+        self.assertEqual(len(cycle5.evaluation_ids), 5)
+        self.assertEqual(len(cycle50.evaluation_ids), 50)
+        self.assertEqual(set(cycle50.evaluation_ids.mapped("state")), {"published"})

@@ -1,0 +1,1 @@
+from . import formula, periods, scoring  # noqa: F401

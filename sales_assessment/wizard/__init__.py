@@ -1,0 +1,3 @@
+from . import sales_assessment_cycle_generate
+from . import sales_assessment_cycle_reopen
+from . import sales_assessment_target_allocate

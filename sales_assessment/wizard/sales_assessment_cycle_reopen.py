@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class SalesAssessmentCycleReopen(models.TransientModel):
+    """Asks why closed cycles are reopened, then reopens them."""
+
+    _name = "sales.assessment.cycle.reopen"
+    _description = "Reopen Assessment Cycle"
+
+    cycle_ids = fields.Many2many("sales.assessment.cycle", required=True)
+    reason = fields.Text(required=True)
+
+    def action_reopen(self):
+        self.ensure_one()
+        self.cycle_ids.with_context(reopen_reason=self.reason).action_reopen()
+        return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sales_assessment_reward_threshold = fields.Monetary(
+        related="company_id.sales_assessment_reward_threshold",
+        currency_field="currency_id",
+        readonly=False,
+    )

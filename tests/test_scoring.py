@@ -1,0 +1,280 @@
+"""Tests of sales_assessment/tools/scoring.py: achievement, score, total, rank."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+BANDS = [(80.0, 80.0), (50.0, 40.0), (100.0, 100.0)]
+GRADES = [("b", 75.0), ("a", 90.0), ("c", 0.0)]
+
+
+@pytest.mark.parametrize(
+    ("actual", "target", "expected"),
+    [(80, 100, 80.0), (150, 100, 150.0), (1, 3, 33.3333), (2, 3, 66.6667)],
+)
+def test_achievement_higher_is_ratio(scoring, actual, target, expected):
+    assert scoring.achievement(actual, target) == expected
+
+
+def test_achievement_is_not_capped_outside_special_cases(scoring):
+    assert scoring.achievement(300, 100, cap=120) == 300.0
+    assert scoring.achievement(5, 20, "lower", cap=150) == 400.0
+
+
+def test_achievement_negative_actual_higher(scoring):
+    assert scoring.achievement(-20, 100) == -20.0
+
+
+@pytest.mark.parametrize(
+    ("actual", "target", "expected"),
+    [(10, 20, 200.0), (20, 10, 50.0), (30, 10, 33.3333)],
+)
+def test_achievement_lower_is_better(scoring, actual, target, expected):
+    assert scoring.achievement(actual, target, "lower") == expected
+
+
+@pytest.mark.parametrize("direction", ["higher", "lower"])
+def test_achievement_target_zero_actual_zero(scoring, direction):
+    assert scoring.achievement(0, 0, direction, cap=120) == 100.0
+
+
+def test_achievement_target_zero_higher_gives_cap(scoring):
+    assert scoring.achievement(5, 0, cap=120) == 120.0
+    assert scoring.achievement(5, 0) == 100.0
+    assert scoring.achievement(5, 0, cap=0) == 100.0
+
+
+def test_achievement_target_zero_lower_gives_zero(scoring):
+    assert scoring.achievement(5, 0, "lower", cap=150) == 0.0
+    assert scoring.achievement(5, 0, "lower") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("actual", "cap", "expected"), [(0, 150, 150.0), (-3, 150, 150.0), (0, None, 100.0)]
+)
+def test_achievement_lower_actual_zero_gives_cap(scoring, actual, cap, expected):
+    assert scoring.achievement(actual, 10, "lower", cap=cap) == expected
+
+
+def test_achievement_negative_target(scoring):
+    with pytest.raises(
+        scoring.ScoringError, match=r"Target must not be negative \(got -5.0\)"
+    ):
+        scoring.achievement(10, -5)
+
+
+@pytest.mark.parametrize(
+    "bad", [{"direction": "sideways"}, {"actual": float("nan")}, {"actual": None}]
+)
+def test_achievement_invalid_input(scoring, bad):
+    kwargs = {"actual": 1, "target": 2, **bad}
+    with pytest.raises(scoring.ScoringError):
+        scoring.achievement(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("achievement", "cap", "expected"),
+    [
+        (150, 120, 120.0),
+        (80, 120, 80.0),
+        (150, None, 150.0),
+        (150, 0, 150.0),
+        (-10, 120, 0.0),
+    ],
+)
+def test_score_linear(scoring, achievement, cap, expected):
+    assert scoring.score(achievement, "linear", cap=cap) == expected
+
+
+def test_score_linear_rounds_to_4_decimals(scoring):
+    assert scoring.score(33.333349) == 33.3333
+    assert scoring.score(33.33335) == 33.3334
+
+
+def test_score_negative_cap(scoring):
+    with pytest.raises(scoring.ScoringError, match="Cap must not be negative"):
+        scoring.score(50, cap=-1)
+
+
+@pytest.mark.parametrize(
+    ("achievement", "gate", "expected"),
+    [
+        (59.99, 60, 0.0),
+        (60, 60, 60.0),
+        (75, 60, 75.0),
+        (130, 60, 120.0),
+        (10, None, 10.0),
+        (10, 0, 10.0),
+    ],
+)
+def test_score_gate(scoring, achievement, gate, expected):
+    assert scoring.score(achievement, "gate", cap=120, gate=gate) == expected
+
+
+@pytest.mark.parametrize(
+    ("achievement", "expected"),
+    [
+        (49.99, 0.0),
+        (-5, 0.0),
+        (50, 40.0),
+        (79.99, 40.0),
+        (80, 80.0),
+        (99.9, 80.0),
+        (100, 100.0),
+        (250, 100.0),
+    ],
+)
+def test_score_bands(scoring, achievement, expected):
+    assert scoring.score(achievement, "bands", bands=BANDS) == expected
+
+
+def test_score_bands_ignore_cap_and_need_bands(scoring):
+    assert scoring.score(90, "bands", cap=50, bands=[(0, 70)]) == 70.0
+    assert scoring.score(90, "bands") == 0.0
+    assert scoring.score(90, "bands", bands=[]) == 0.0
+
+
+def test_score_unknown_method(scoring):
+    with pytest.raises(scoring.ScoringError, match='Unknown scoring method "curve"'):
+        scoring.score(50, "curve")
+
+
+@pytest.mark.parametrize(
+    ("score", "weight", "expected"),
+    [
+        (95, 70, 66.5),
+        (33.3333, 30, 10.0),
+        (120, 25, 30.0),
+        (80, 0, 0.0),
+        (0.00125, 10, 0.0001),
+    ],
+)
+def test_weighted(scoring, score, weight, expected):
+    assert scoring.weighted(score, weight) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([66.5, 10.0], 76.5),
+        ([0.1, 0.2], 0.3),
+        ([0.125], 0.13),
+        ([1.005], 1.01),
+        ([2.675], 2.68),
+        ([0.1, 0.025], 0.13),
+        ([-0.125], -0.13),
+        ([33.3333, 33.3333, 33.3333], 100.0),
+        ([], 0.0),
+    ],
+)
+def test_total_rounds_half_up_on_decimal_values(scoring, values, expected):
+    assert scoring.total(values) == expected
+
+
+def test_score_line(scoring):
+    result = scoring.score_line(95, 100, weight=70, cap=120)
+    assert result == {"achievement": 95.0, "score": 95.0, "weighted_score": 66.5}
+
+
+def test_score_line_lower_is_better(scoring):
+    result = scoring.score_line(10, 20, direction="lower", weight=100, cap=150)
+    assert result == {"achievement": 200.0, "score": 150.0, "weighted_score": 150.0}
+    result = scoring.score_line(0, 10, direction="lower", weight=50, cap=150)
+    assert result == {"achievement": 150.0, "score": 150.0, "weighted_score": 75.0}
+
+
+def test_score_line_gate_and_bands(scoring):
+    gated = scoring.score_line(50, 100, method="gate", gate=60, weight=40, cap=120)
+    assert gated == {"achievement": 50.0, "score": 0.0, "weighted_score": 0.0}
+    banded = scoring.score_line(85, 100, method="bands", bands=BANDS, weight=50)
+    assert banded == {"achievement": 85.0, "score": 80.0, "weighted_score": 40.0}
+
+
+@pytest.mark.parametrize(
+    ("total_score", "expected"),
+    [
+        (100, "a"),
+        (90, "a"),
+        (89.99, "b"),
+        (75, "b"),
+        (74.99, "c"),
+        (0, "c"),
+        (-1, None),
+    ],
+)
+def test_grade_boundaries(scoring, total_score, expected):
+    assert scoring.grade(total_score, GRADES) == expected
+
+
+def test_grade_without_grades(scoring):
+    assert scoring.grade(50, []) is None
+
+
+def test_rank_ties_share_and_skip(scoring):
+    ranks = scoring.rank({"w": 80, "x": 90, "y": 70, "z": 80})
+    assert ranks == {"x": 1, "w": 2, "z": 2, "y": 4}
+
+
+def test_rank_edge_cases(scoring):
+    assert scoring.rank({}) == {}
+    assert scoring.rank({"solo": 12.5}) == {"solo": 1}
+    assert scoring.rank({1: 50, 2: 50, 3: 50}) == {1: 1, 2: 1, 3: 1}
+    assert scoring.rank({1: 10, 2: 20, 3: 30, 4: 20, 5: 30}) == {
+        1: 5,
+        2: 3,
+        3: 1,
+        4: 3,
+        5: 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("weights", "kwargs", "expected"),
+    [
+        ([60, 40], {}, True),
+        ([60, 40.01], {}, True),
+        ([60, 39.99], {}, True),
+        ([60, 40.02], {}, False),
+        ([60, 30], {}, False),
+        ([], {}, False),
+        ([0.5, 0.5], {"total": 1.0}, True),
+        ([60, 41], {"tolerance": 1}, True),
+    ],
+)
+def test_check_weights(scoring, weights, kwargs, expected):
+    assert scoring.check_weights(weights, **kwargs) is expected
+
+
+score_values = st.sampled_from([0.0, 12.5, 50.0, 70.0, 80.0, 90.0, 100.0]) | st.floats(
+    -1000, 1000, allow_nan=False
+)
+scores_and_order = st.lists(score_values, max_size=12).flatmap(
+    lambda values: st.tuples(st.just(values), st.permutations(range(len(values))))
+)
+
+
+@given(scores_and_order)
+def test_rank_property(scoring, scores_and_order):
+    values, order = scores_and_order
+    scores = dict(enumerate(values))
+    ranks = scoring.rank(scores)
+    assert scoring.rank({key: scores[key] for key in order}) == ranks
+    assert set(ranks) == set(scores)
+    for key, value in scores.items():
+        assert 1 <= ranks[key] <= len(scores)
+        assert ranks[key] == 1 + sum(other > value for other in scores.values())
+    if scores:
+        top = max(scores.values())
+        assert all(ranks[key] == 1 for key, value in scores.items() if value == top)
+
+
+@given(
+    st.floats(-1e12, 1e12, allow_nan=False),
+    st.integers(1, 10**8).map(lambda units: units / 10**4),
+    st.sampled_from(["linear", "gate"]),
+)
+def test_capped_score_property(scoring, achievement, cap, method):
+    result = scoring.score(achievement, method, cap=cap, gate=None)
+    assert 0.0 <= result <= cap
+    if 0 <= achievement <= cap:
+        assert abs(result - achievement) <= 0.00005 + 1e-9 * achievement
