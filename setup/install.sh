@@ -24,7 +24,9 @@ Point ODOO_SRC at a checkout of the 18.0 branch of $ODOO_GIT_URL, e.g.
     sa_log "Odoo 18.0 source not found at $ODOO_SRC; cloning branch 18.0 (shallow) from $ODOO_GIT_URL"
     mkdir -p "$SA_CACHE"
     rm -rf "$ODOO_SRC.partial"
-    if GIT_TERMINAL_PROMPT=0 timeout "${SA_CLONE_TIMEOUT:-1800}" \
+    # Fail fast (well within a minute) when the repository cannot be reached at all.
+    if GIT_TERMINAL_PROMPT=0 timeout 45 git ls-remote --heads "$ODOO_GIT_URL" 18.0 >/dev/null 2>&1 &&
+        GIT_TERMINAL_PROMPT=0 timeout "${SA_CLONE_TIMEOUT:-1800}" \
         git -c http.lowSpeedLimit=1000 -c http.lowSpeedTime=30 clone --quiet \
         --depth 1 --branch 18.0 "$ODOO_GIT_URL" "$ODOO_SRC.partial" 2>&1 | tail -3 >&2 &&
         sa_odoo_ok "$ODOO_SRC.partial"; then

@@ -15,3 +15,15 @@ class CrmTeamMember(models.Model):
         string="Member Until",
         help="Last day counted for this member in assessment cycles (empty: still a member).",
     )
+
+    def _get_assessment_dates(self):
+        """Return (first, last) day counted for this membership; None is open.
+
+        An archived membership without an end date ended when it was archived,
+        so a salesperson who left still counts for the cycles they worked in.
+        """
+        self.ensure_one()
+        end = self.assessment_date_end
+        if not self.active and not end:
+            end = self.write_date.date()
+        return self.assessment_date_start or None, end or None

@@ -78,11 +78,8 @@ class SalesAssessmentTemplate(models.Model):
         )
         subjects = {}
         for member in members:
-            start = member.assessment_date_start
-            end = member.assessment_date_end
+            start, end = member._get_assessment_dates()
             if (start and start > cycle.date_end) or (end and end < cycle.date_start):
-                continue
-            if not member.active and not end and not start:
                 continue
             subjects.setdefault(member.user_id.id, member.crm_team_id.id)
         return subjects

@@ -142,3 +142,36 @@ class TestCycleClose(SalesAssessmentCase):
         self.assertEqual(len(cycle5.evaluation_ids), 5)
         self.assertEqual(len(cycle50.evaluation_ids), 50)
         self.assertEqual(set(cycle50.evaluation_ids.mapped("state")), {"published"})
+
+    def test_archived_salesperson_still_assessed(self):
+        """A salesperson archived after the cycle keeps their evaluation and figures."""
+        self.make_order(self.user_b, self.customers[0], 800.0, date(2025, 2, 5))
+        self.user_b.action_archive()
+        cycle = self.make_cycle(self.template)
+        cycle.action_open()
+        cycle.action_close()
+        self.assertEqual(self.line(cycle, self.user_b, self.revenue).actual_value, 800.0)
+
+    def test_member_who_left_before_is_not_assessed(self):
+        member = self.team_1.crm_team_member_ids.filtered(lambda m: m.user_id == self.user_b)
+        member.assessment_date_end = date(2024, 12, 31)
+        cycle = self.make_cycle(self.template)
+        cycle.action_open()
+        self.assertFalse(self.evaluation(cycle, self.user_b))
+        self.assertTrue(self.evaluation(cycle, self.user_a))
+
+    def test_other_company_documents_not_counted(self):
+        company_b = self.env["res.company"].create({"name": "SA Other Co"})
+        self.user_a.company_ids = [Command.link(company_b.id)]
+        order = self.make_order(self.user_a, self.customers[0], 100.0, date(2025, 1, 5))
+        other = self.env["sale.order"].with_company(company_b).create({
+            "partner_id": self.customers[1].id, "user_id": self.user_a.id,
+            "company_id": company_b.id,
+            "order_line": [Command.create({"product_id": self.product.id,
+                                           "price_unit": 999.0, "tax_id": False})],
+        })
+        other.action_confirm()
+        other.date_order = order.date_order
+        cycle = self.make_cycle(self.template)
+        cycle.action_open()
+        self.assertEqual(self.line(cycle, self.user_a, self.revenue).actual_value, 100.0)

@@ -46,10 +46,9 @@ class SalesAssessmentTargetAllocate(models.TransientModel):
         lines = []
         for member in members:
             presence = periods.prorate(
-                100.0, cycle.date_start, cycle.date_end,
-                member.assessment_date_start, member.assessment_date_end,
+                100.0, cycle.date_start, cycle.date_end, *member._get_assessment_dates()
             )
-            if presence > 0 and (member.active or member.assessment_date_end):
+            if presence > 0:
                 lines.append({"user_id": member.user_id.id, "presence": presence, "weight": 1.0})
         return lines
 
