@@ -18,6 +18,7 @@
         "data/sales_assessment_kpi_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_activity_type_data.xml",
         "wizard/sales_assessment_cycle_generate_views.xml",
         "wizard/sales_assessment_cycle_reopen_views.xml",
         "wizard/sales_assessment_target_allocate_views.xml",

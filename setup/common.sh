@@ -22,7 +22,9 @@ else
     SA_PG_DIR="${SA_PG_DIR:-$SA_CACHE/pg}"
 fi
 SA_PG_ROLE="${SA_PG_ROLE:-odoo}"
-SA_CONF="$SA_CACHE/odoo.conf"
+# one configuration per checkout, so that clones side by side do not share addons paths
+SA_CONF="$SA_CACHE/odoo-$(printf %s "$SA_REPO" | sha1sum | cut -c1-8).conf"
+SA_ODOO_SRC_FILE="${SA_CONF%.conf}.odoo_src"
 SA_ADDONS="sales_assessment,sales_assessment_reward,sales_assessment_dashboard"
 
 sa_log() { printf '[sales_assessment] %s\n' "$*" >&2; }

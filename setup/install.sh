@@ -143,7 +143,7 @@ write_conf() {
         -e "s#@DATA_DIR@#$SA_CACHE/data#" \
         "$SA_REPO/setup/odoo.conf.template" >"$SA_CONF.new"
     mv "$SA_CONF.new" "$SA_CONF"
-    echo "$ODOO_SRC" >"$SA_CACHE/odoo_src"
+    echo "$ODOO_SRC" >"$SA_ODOO_SRC_FILE"
 }
 
 resolve_odoo

@@ -7,7 +7,7 @@ set -euo pipefail
 DB="${SA_DB:-sales_assessment}"
 
 "$SA_REPO/setup/install.sh"
-ODOO_SRC="$(cat "$SA_CACHE/odoo_src")"
+ODOO_SRC="$(cat "$SA_ODOO_SRC_FILE")"
 installed="$(sa_psql -d "$DB" -Atqc "select count(*) from ir_module_module
     where name in ('sales_assessment','sales_assessment_reward','sales_assessment_dashboard')
     and state = 'installed'" 2>/dev/null || echo 0)"

@@ -8,7 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 "$SA_REPO/setup/install.sh" || exit 2
-ODOO_SRC="$(cat "$SA_CACHE/odoo_src")"
+ODOO_SRC="$(cat "$SA_ODOO_SRC_FILE")"
 LOG_DIR="$SA_CACHE/logs"
 mkdir -p "$LOG_DIR"
 PASSED=0

@@ -11,7 +11,11 @@ class ResCompany(models.Model):
         "so late invoices and payments can still be recorded.",
     )
     sales_assessment_fiscal_start_month = fields.Selection(
-        [(str(m), str(m)) for m in range(1, 13)],
+        [
+            ("1", "January"), ("2", "February"), ("3", "March"), ("4", "April"),
+            ("5", "May"), ("6", "June"), ("7", "July"), ("8", "August"),
+            ("9", "September"), ("10", "October"), ("11", "November"), ("12", "December"),
+        ],
         string="Assessment Year Starts In Month",
         default="1",
     )

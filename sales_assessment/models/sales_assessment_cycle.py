@@ -168,7 +168,31 @@ class SalesAssessmentCycle(models.Model):
             raise UserError(_("Only draft cycles can be opened."))
         self.write({"state": "open"})
         self._action_refresh()
+        self._schedule_manual_value_activities()
         return True
+
+    def _schedule_manual_value_activities(self):
+        """Ask each team leader to enter the manual KPIs of their team."""
+        for cycle in self:
+            manual = cycle.template_ids.line_ids.kpi_id.filtered(
+                lambda k: k.kpi_type == "manual"
+            )
+            if not manual:
+                continue
+            leaders = cycle.template_ids.team_ids.user_id
+            for leader in leaders:
+                cycle.activity_schedule(
+                    "sales_assessment.mail_act_manual_values",
+                    date_deadline=cycle.date_end,
+                    summary=_("Enter manual KPI values"),
+                    note=_(
+                        "Enter %(kpis)s for your team in the evaluations of %(cycle)s "
+                        "before the cycle closes.",
+                        kpis=", ".join(manual.mapped("name")),
+                        cycle=cycle.name,
+                    ),
+                    user_id=leader.id,
+                )
 
     def action_refresh(self):
         """Recompute the live figures of open cycles."""
@@ -223,6 +247,9 @@ class SalesAssessmentCycle(models.Model):
 
     def _action_close(self):
         self._action_refresh()
+        self.activity_feedback(
+            ["sales_assessment.mail_act_manual_values"], feedback=_("Cycle closed")
+        )
         self.evaluation_ids.with_context(tracking_disable=True).write(
             {"state": "published", "notified": False}
         )

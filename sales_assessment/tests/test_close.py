@@ -6,7 +6,7 @@ from odoo.tests import tagged
 from .common import SalesAssessmentCase
 
 # queries of closing a cycle, whatever its number of salespeople
-CLOSE_QUERIES = 41
+CLOSE_QUERIES = 42
 
 
 @tagged("post_install", "-at_install")
@@ -175,3 +175,39 @@ class TestCycleClose(SalesAssessmentCase):
         cycle = self.make_cycle(self.template)
         cycle.action_open()
         self.assertEqual(self.line(cycle, self.user_a, self.revenue).actual_value, 100.0)
+
+    def test_close_is_all_or_nothing(self):
+        """A KPI that fails half way leaves the cycle open with nothing written."""
+        broken = self.env["sales.assessment.kpi"].create({
+            "name": "Broken", "code": "broken_kpi", "kpi_type": "domain",
+            "model_id": self.env["ir.model"]._get_id("crm.lead"), "domain": "[]",
+            "date_field_id": self.env["ir.model.fields"]._get("crm.lead", "create_date").id,
+            "user_field_id": self.env["ir.model.fields"]._get("crm.lead", "user_id").id,
+        })
+        template = self.make_template([(self.revenue, 50, {}), (broken, 50, {})])
+        cycle = self.make_cycle(template)
+        cycle.action_open()
+        self.make_order(self.user_a, self.customers[0], 700.0, date(2025, 1, 5))
+        # the domain becomes invalid behind the validation's back (e.g. a module uninstalled)
+        self.env.cr.execute(
+            "UPDATE sales_assessment_kpi SET domain = %s WHERE id = %s",
+            ["[('gone_field', '=', 1)]", broken.id],
+        )
+        broken.invalidate_recordset()
+        with self.assertRaisesRegex(Exception, "not valid"):
+            cycle.action_close()
+        self.env.invalidate_all()
+        self.assertEqual(cycle.state, "open")
+        self.assertEqual(set(cycle.evaluation_ids.mapped("state")), {"draft"})
+        self.assertEqual(self.line(cycle, self.user_a, self.revenue).actual_value, 0.0)
+
+    def test_team_leaders_asked_for_manual_values(self):
+        satisfaction = self.kpi("customer_satisfaction")
+        template = self.make_template([(satisfaction, 100, {})])
+        cycle = self.make_cycle(template)
+        cycle.action_open()
+        activity = cycle.activity_ids
+        self.assertEqual(activity.user_id, self.leader)
+        self.assertIn("Customer Satisfaction", activity.note)
+        cycle.action_close()
+        self.assertFalse(cycle.activity_ids)
