@@ -394,12 +394,13 @@ class SalesAssessmentCycle(models.Model):
             if group_lines:
                 values[group] = self._measure_lines(group_lines, group)
         targets = self._get_target_map()
+        vals_list = []
         for line in lines:
             subject = line.evaluation_id._subject_id()
             actual = values[line.subject_type][line.kpi_id.id].get(subject, 0.0)
             target = targets.get((line.kpi_id.id, line.subject_type, subject), 0.0)
             result = line.template_line_id._score(actual, target)
-            line.write(
+            vals_list.append(
                 {
                     "actual_value": actual,
                     "target_value": target,
@@ -409,7 +410,37 @@ class SalesAssessmentCycle(models.Model):
                     "weighted_score": result["weighted_score"],
                 }
             )
+        self._bulk_write(lines, vals_list)
         self._grade_and_rank(evaluations)
+
+    @api.model
+    def _bulk_write(self, records, vals_list):
+        """Write one dict of plain stored values per record in ONE query
+        (``UPDATE … FROM unnest(arrays)``), whatever the number of records,
+        then drop the cache. Only for system-computed figures of plain stored
+        fields: no access check, no tracking, no recomputation."""
+        if not records:
+            return
+        records.flush_recordset()
+        fnames = list(vals_list[0])
+        columns = [SQL.identifier(fname) for fname in fnames]
+        arrays = [
+            SQL("%s::%s[]", [vals[fname] for vals in vals_list],
+                SQL(records._fields[fname].column_type[1]))
+            for fname in fnames
+        ]
+        self.env.cr.execute(SQL(
+            "UPDATE %(table)s AS t SET %(assign)s, write_date = %(now)s, write_uid = %(uid)s "
+            "FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(columns)s) WHERE t.id = v.id",
+            table=SQL.identifier(records._table),
+            assign=SQL(", ").join(SQL("%s = v.%s", c, c) for c in columns),
+            now=self.env.cr.now(),
+            uid=self.env.uid,
+            ids=records.ids,
+            arrays=SQL(", ").join(arrays),
+            columns=SQL(", ").join(columns),
+        ))
+        records.invalidate_recordset(fnames + ["write_date", "write_uid"])
 
     def _measure_lines(self, lines, group):
         subject_ids = {line.evaluation_id._subject_id() for line in lines}
@@ -443,16 +474,18 @@ class SalesAssessmentCycle(models.Model):
             ranks.update(scoring.rank(scores))
         for scores in by_team.values():
             team_ranks.update(scoring.rank(scores))
+        vals_list = []
         for ev in evaluations:
             grades = [(g.id, g.min_score) for g in ev.template_id.grade_ids]
-            ev.write(
+            vals_list.append(
                 {
                     "total_score": totals[ev.id],
-                    "grade_id": scoring.grade(totals[ev.id], grades) or False,
+                    "grade_id": scoring.grade(totals[ev.id], grades) or None,
                     "rank": ranks[ev.id],
                     "team_rank": team_ranks[ev.id],
                 }
             )
+        self._bulk_write(evaluations, vals_list)
 
     # ------------------------------------------------------------------
     # Crons
