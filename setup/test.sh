@@ -85,12 +85,16 @@ run_odoo_tests() {
     local db="sa_test_$$" log="$LOG_DIR/odoo-tests.log" tpl line
     tpl="$(template_db)" || { record odoo 0 1; return; }
     sa_psql -qc "create database $db template $tpl" >/dev/null || { record odoo 0 1; return; }
+    # the copy's attachments live in the template's filestore: link them in
+    local filestore="$SA_CACHE/data/filestore"
+    [ -d "$filestore/$tpl" ] && cp -al "$filestore/$tpl" "$filestore/$db"
     sa_log "Installing $SA_ADDONS with tests in database $db (log: $log)"
     sa_odoo -d "$db" -i "$SA_ADDONS" --test-enable --stop-after-init --log-level=test \
         --test-tags "/sales_assessment,/sales_assessment_reward,/sales_assessment_dashboard" \
         --http-port "${SA_TEST_HTTP_PORT:-8169}" >"$log" 2>&1
     local rc=$?
     sa_psql -qc "drop database if exists $db" >/dev/null 2>&1
+    rm -rf "${filestore:?}/$db"
     grep -E " (ERROR|CRITICAL) |^(FAIL|ERROR):" "$log" >&2
     # Odoo skips browser tests with a mere warning when it lacks websocket-client or Chrome
     local skipped_browser

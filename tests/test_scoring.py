@@ -278,3 +278,11 @@ def test_capped_score_property(scoring, achievement, cap, method):
     assert 0.0 <= result <= cap
     if 0 <= achievement <= cap:
         assert abs(result - achievement) <= 0.00005 + 1e-9 * achievement
+
+
+def test_gate_compares_the_unrounded_achievement(scoring):
+    line = scoring.score_line(79999.99, 100000, method="gate", weight=100, gate=80)
+    assert line["achievement"] == 80.0
+    assert line["score"] == 0.0
+    bands = [(80, 100)]
+    assert scoring.score_line(79999.99, 100000, method="bands", bands=bands)["score"] == 0.0

@@ -196,6 +196,9 @@ class SalesAssessmentCycle(models.Model):
 
     def action_refresh(self):
         """Recompute the live figures of open cycles."""
+        if not (self.env.su or self.env.user.has_group(
+                "sales_assessment.group_sales_assessment_team_leader")):
+            raise AccessError(_("Only team leaders and managers refresh a cycle."))
         if any(cycle.state != "open" for cycle in self):
             raise UserError(
                 _("Only open cycles have live figures: closed cycles are frozen.")
@@ -253,8 +256,10 @@ class SalesAssessmentCycle(models.Model):
         self.evaluation_ids.with_context(tracking_disable=True).write(
             {"state": "published", "notified": False}
         )
+        # the reason of a previous reopening stays in the chatter; the next one needs its own
         self.write(
-            {"state": "closed", "closed_date": fields.Datetime.now(), "closed_uid": self.env.uid}
+            {"state": "closed", "closed_date": fields.Datetime.now(),
+             "closed_uid": self.env.uid, "reopen_reason": False}
         )
         for cycle in self:
             cycle.message_post(
@@ -373,7 +378,9 @@ class SalesAssessmentCycle(models.Model):
         return vals
 
     def _sync_evaluation_lines(self, evaluations):
-        """Add lines for KPIs added to a scorecard after its evaluations were made."""
+        """Add lines for KPIs added to a scorecard after its evaluations were
+        made, and drop the lines of KPIs removed from it (the cycle is open)."""
+        evaluations.line_ids.filtered(lambda ln: not ln.template_line_id).unlink()
         missing = []
         for evaluation in evaluations:
             present = evaluation.line_ids.template_line_id
@@ -505,8 +512,8 @@ class SalesAssessmentCycle(models.Model):
                         cycle._action_close()
                     else:
                         cycle._action_refresh()
-            except UserError as error:
-                _logger.warning("Assessment cycle %s not processed: %s", cycle.name, error)
+            except Exception:  # one broken cycle must not stop the others
+                _logger.exception("Assessment cycle %s not processed", cycle.name)
             self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(cycles) - index - 1)
 
     @api.model

@@ -8,7 +8,7 @@ from .sales_assessment_kpi import Period
 LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
 SELF_FIELDS = {"self_comment"}
-LEADER_FIELDS = SELF_FIELDS | {"manager_comment", "state", "line_ids"}
+LEADER_FIELDS = SELF_FIELDS | {"manager_comment", "line_ids"}
 
 
 class SalesAssessmentEvaluation(models.Model):
@@ -85,6 +85,11 @@ class SalesAssessmentEvaluation(models.Model):
             "ON sales_assessment_evaluation (cycle_id, template_id, user_id) "
             "WHERE user_id IS NOT NULL"
         )
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS sales_assessment_evaluation_team_unique "
+            "ON sales_assessment_evaluation (cycle_id, template_id, team_id) "
+            "WHERE user_id IS NULL"
+        )
 
     @api.depends("user_id", "team_id", "cycle_id")
     def _compute_display_name(self):
@@ -122,13 +127,22 @@ class SalesAssessmentEvaluation(models.Model):
             )
         if "self_comment" in vals and any(ev.user_id != self.env.user for ev in self):
             raise AccessError(_("Only the assessed salesperson writes the self comment."))
+        if set(vals) & (LEADER_FIELDS - SELF_FIELDS) and any(
+            ev.user_id == self.env.user for ev in self
+        ):
+            raise AccessError(
+                _("You cannot comment or enter figures on your own evaluation.")
+            )
 
     def action_confirm(self):
         if not self.env.user.has_group(LEADER_GROUP):
             raise AccessError(_("Only team leaders and managers confirm evaluations."))
         if any(ev.cycle_id.state != "open" or ev.state != "draft" for ev in self):
             raise UserError(_("Only live evaluations of open cycles can be confirmed."))
-        self.write({"state": "confirmed"})
+        if any(ev.user_id == self.env.user for ev in self):
+            raise AccessError(_("You cannot confirm your own evaluation."))
+        # sudo: the state is not writable by leaders directly, only through this check
+        self.sudo().write({"state": "confirmed"})
         return True
 
     def action_refresh(self):
@@ -217,6 +231,8 @@ class SalesAssessmentEvaluationLine(models.Model):
                 raise UserError(_("Only manual KPIs take a typed-in value."))
             if any(line.cycle_id.state != "open" for line in self):
                 raise UserError(_("Manual values can only change while the cycle is open."))
+            if any(line.user_id == self.env.user for line in self):
+                raise AccessError(_("You cannot enter figures on your own evaluation."))
         return super().write(vals)
 
     def action_view_sources(self):

@@ -168,12 +168,11 @@ class SalesAssessmentKpi(models.Model):
                         code=kpi.code,
                     )
                 )
+            company_domain = (
+                [("company_id", "in", [kpi.company_id.id, False])] if kpi.company_id else []
+            )
             clash = self.with_context(active_test=False).search_count(
-                [
-                    ("id", "!=", kpi.id),
-                    ("code", "=", kpi.code),
-                    ("company_id", "in", [kpi.company_id.id, False]),
-                ]
+                [("id", "!=", kpi.id), ("code", "=", kpi.code)] + company_domain
             )
             if clash:
                 raise ValidationError(
@@ -190,6 +189,33 @@ class SalesAssessmentKpi(models.Model):
                 )
             if kpi.kpi_type == "domain":
                 kpi._check_domain_definition()
+
+    def write(self, vals):
+        if "code" in vals:
+            self.filtered(lambda k: k.code != vals["code"])._check_not_in_formulas()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_in_formula(self):
+        self._check_not_in_formulas()
+
+    def _check_not_in_formulas(self):
+        formulas = self.with_context(active_test=False).search(
+            [("kpi_type", "=", "formula"), ("id", "not in", self.ids)]
+        )
+        for kpi in self:
+            users = formulas.filtered(
+                lambda f, kpi=kpi: kpi.code in formula_tools.formula_codes(f.formula)
+            )
+            if users:
+                raise ValidationError(
+                    _(
+                        'KPI code "%(code)s" is used in the formula of %(users)s: '
+                        "change those formulas first.",
+                        code=kpi.code,
+                        users=", ".join(users.mapped("name")),
+                    )
+                )
 
     def _check_domain_definition(self):
         self.ensure_one()
@@ -376,7 +402,7 @@ class SalesAssessmentKpi(models.Model):
         return model, [row[0] for row in self.env.cr.fetchall()]
 
     def _flush_builtin_sources(self):
-        for model in ("sale.order", "account.move", "account.move.line",
+        for model in ("sale.order", "sale.order.line", "account.move", "account.move.line",
                       "account.partial.reconcile", "crm.lead", "mail.message",
                       "res.partner", "crm.team.member"):
             self.env[model].flush_model()
@@ -402,21 +428,30 @@ class SalesAssessmentKpi(models.Model):
             col, value, period.company.id, start, stop,
         )
 
+    # as sale.report: product lines' untaxed subtotals, in company currency
+    _ORDER_AMOUNT = SQL(
+        "(SELECT COALESCE(SUM(sol.price_subtotal), 0) FROM sale_order_line sol "
+        "WHERE sol.order_id = so.id AND sol.display_type IS NULL "
+        "AND sol.product_id IS NOT NULL) / COALESCE(NULLIF(so.currency_rate, 0), 1.0)"
+    )
+
     def _rows_revenue_ordered(self, period):
-        amount = SQL("so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0)")
-        return self._order_rows(period, amount), "sale.order", "sum"
+        return self._order_rows(period, self._ORDER_AMOUNT), "sale.order", "sum"
 
     def _rows_orders_count(self, period):
         return self._order_rows(period, SQL("1")), "sale.order", "count"
 
     def _rows_avg_order_value(self, period):
-        amount = SQL("so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1.0)")
-        return self._order_rows(period, amount), "sale.order", "avg"
+        return self._order_rows(period, self._ORDER_AMOUNT), "sale.order", "avg"
 
     def _rows_revenue_invoiced(self, period):
         col = SQL.identifier("am", "team_id" if period.group == "team" else "invoice_user_id")
         query = SQL(
-            "SELECT %s AS subject_id, am.id AS res_id, am.amount_untaxed_signed AS value "
+            "SELECT %s AS subject_id, am.id AS res_id, "
+            # as account.invoice.report: product lines, in company currency
+            "(SELECT COALESCE(-SUM(aml.balance), 0) FROM account_move_line aml "
+            "WHERE aml.move_id = am.id AND aml.display_type = 'product' "
+            "AND aml.account_id IS NOT NULL) AS value "
             "FROM account_move am WHERE am.state = 'posted' "
             "AND am.move_type IN ('out_invoice', 'out_refund') AND am.company_id = %s "
             "AND am.invoice_date >= %s AND am.invoice_date <= %s",

@@ -120,6 +120,11 @@ class SalesAssessmentTemplateLine(models.Model):
     _sql_constraints = [
         ("weight_positive", "CHECK(weight >= 0)", "A KPI weight cannot be negative."),
         (
+            "cap_positive",
+            "CHECK(cap_achievement >= 0 AND min_achievement >= 0)",
+            "The cap and the gate of a KPI cannot be negative.",
+        ),
+        (
             "kpi_unique",
             "unique(template_id, kpi_id)",
             "A KPI appears once per scorecard.",

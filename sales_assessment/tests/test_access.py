@@ -63,3 +63,19 @@ class TestAccess(SalesAssessmentCase):
             self.assertFalse(self.env[model].with_user(user_b_co).search([]), model)
         with self.assertRaises(AccessError):
             self.cycle.with_user(user_b_co).read(["name"])
+
+    def test_leader_cannot_assess_themselves(self):
+        self.team_1.member_ids = [Command.link(self.leader.id)]
+        self.cycle.action_refresh()
+        own = self.cycle.evaluation_ids.filtered(lambda e: e.user_id == self.leader)
+        self.assertTrue(own)
+        with self.assertRaises(AccessError):
+            own.line_ids.with_user(self.leader).write({"manual_value": 100})
+        with self.assertRaises(AccessError):
+            own.with_user(self.leader).write({"manager_comment": "<p>Great job, me</p>"})
+        with self.assertRaises(AccessError):
+            own.with_user(self.leader).write({"state": "published"})
+        with self.assertRaises(AccessError):
+            own.with_user(self.leader).action_confirm()
+        self.eval_a.with_user(self.leader).action_confirm()
+        self.assertEqual(self.eval_a.state, "confirmed")

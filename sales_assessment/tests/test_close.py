@@ -1,6 +1,7 @@
 from datetime import date
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import SalesAssessmentCase
@@ -56,9 +57,13 @@ class TestCycleClose(SalesAssessmentCase):
         self.assertEqual(self.figures(cycle), before)
         order.order_line.price_unit = 3000.0
         cycle.with_context(reopen_reason="Late change").action_reopen()
+        self.assertEqual(cycle.reopen_reason, "Late change")
         cycle.action_close()
         self.assertEqual(self.line(cycle, self.user_a, self.revenue).actual_value, 3000.0)
-        self.assertIn("Late change", cycle.reopen_reason)
+        self.assertTrue(any("Late change" in body for body in cycle.message_ids.mapped("body")))
+        # the next reopening needs a reason of its own
+        with self.assertRaisesRegex(UserError, "reason"):
+            cycle.action_reopen()
 
     def test_refresh_tracks_live_progress(self):
         cycle = self.make_cycle(self.template)

@@ -83,6 +83,30 @@ class TestBuiltinMetrics(SalesAssessmentCase):
             )
             self.assertAlmostEqual(values[user.id], report_total, places=2)
 
+    def test_revenue_invoiced_with_cash_rounding(self):
+        income = self.env["account.account"].search(
+            [("account_type", "=", "income"), ("company_ids", "in", self.company.ids)], limit=1
+        )
+        rounding = self.env["account.cash.rounding"].create({
+            "name": "SA 0.05", "rounding": 0.05, "strategy": "add_invoice_line",
+            "profit_account_id": income.id, "loss_account_id": income.id,
+            "rounding_method": "HALF-UP",
+        })
+        invoice = self.make_invoice(self.user_c, self.customers[0], 10.02, date(2025, 1, 9),
+                                    post=False)
+        invoice.invoice_cash_rounding_id = rounding
+        invoice.action_post()
+        self.assertEqual(invoice.amount_total, 10.0)
+        value = self.measure("revenue_invoiced")[self.user_c.id]
+        self.env.flush_all()
+        [[report_total]] = self.env["account.invoice.report"]._read_group(
+            [("invoice_user_id", "=", self.user_c.id), ("state", "=", "posted"),
+             ("invoice_date", ">=", self.date_from), ("invoice_date", "<=", self.date_to)],
+            [], ["price_subtotal:sum"],
+        )
+        self.assertAlmostEqual(value, 10.02, places=2)
+        self.assertAlmostEqual(value, report_total, places=2)
+
     def test_revenue_collected_by_payment_date(self):
         inv1 = self.make_invoice(self.user_a, self.customers[0], 500.0, date(2024, 12, 20))
         inv2 = self.make_invoice(self.user_a, self.customers[1], 300.0, date(2025, 1, 20))

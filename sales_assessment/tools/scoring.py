@@ -80,6 +80,11 @@ def achievement(actual, target, direction="higher", cap=None):
     :func:`_special_achievement`); the result is not capped otherwise.
     Raise :class:`ScoringError` for a negative target or an unknown direction.
     """
+    return _round(_exact_achievement(actual, target, direction, cap), 4)
+
+
+def _exact_achievement(actual, target, direction, cap):
+    """Return the unrounded achievement as a Decimal (see :func:`achievement`)."""
     if direction not in DIRECTIONS:
         raise ScoringError(f'Unknown direction "{direction}".')
     actual, target = _decimal(actual), _decimal(target)
@@ -89,7 +94,7 @@ def achievement(actual, target, direction="higher", cap=None):
     if result is None:
         ratio = (actual, target) if direction == "higher" else (target, actual)
         result = ratio[0] * _HUNDRED / ratio[1]
-    return _round(result, 4)
+    return result
 
 
 def _highest_at_most(pairs, value):
@@ -164,11 +169,15 @@ def score_line(
     gate=None,
     bands=None,
 ):
-    """Score one KPI line: return {"achievement", "score", "weighted_score"}."""
-    reached = achievement(actual, target, direction=direction, cap=cap)
-    points = score(reached, method=method, cap=cap, gate=gate, bands=bands)
+    """Score one KPI line: return {"achievement", "score", "weighted_score"}.
+
+    The gate and the bands compare the exact achievement (79.99999 % is below
+    a gate at 80 %); only the returned achievement is rounded to 4 decimals.
+    """
+    exact = _exact_achievement(actual, target, direction, cap)
+    points = score(float(exact), method=method, cap=cap, gate=gate, bands=bands)
     return {
-        "achievement": reached,
+        "achievement": _round(exact, 4),
         "score": points,
         "weighted_score": weighted(points, weight),
     }

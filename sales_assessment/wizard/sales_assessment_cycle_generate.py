@@ -46,6 +46,8 @@ class SalesAssessmentCycleGenerate(models.TransientModel):
         """Create the missing cycles; existing overlapping ones are kept."""
         self.ensure_one()
         start_month = int(self.company_id.sales_assessment_fiscal_start_month or 1)
+        if not 1900 <= self.fiscal_year <= 9998:
+            raise UserError(_("Enter a year between 1900 and 9998."))
         Cycle = self.env["sales.assessment.cycle"]
         vals_list = []
         for period_type in self._period_types():

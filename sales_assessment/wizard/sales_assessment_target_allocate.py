@@ -41,7 +41,7 @@ class SalesAssessmentTargetAllocate(models.TransientModel):
     def _prepare_member_lines(self):
         if not (self.team_id and self.cycle_id):
             return []
-        members = self.team_id.with_context(active_test=False).crm_team_member_ids
+        members = self.team_id.crm_team_member_all_ids
         cycle = self.cycle_id
         lines = []
         for member in members:
@@ -79,7 +79,11 @@ class SalesAssessmentTargetAllocate(models.TransientModel):
                     "in the cycle or no previous actual. Choose another method."
                 )
             )
-        return {line: round(self.team_target * w / total, 2) for line, w in weights.items()}
+        targets = {line: round(self.team_target * w / total, 2) for line, w in weights.items()}
+        # the cents lost in rounding go to the largest share, so the sum is exact
+        largest = max(targets, key=targets.get)
+        targets[largest] = round(targets[largest] + self.team_target - sum(targets.values()), 2)
+        return targets
 
     def action_allocate(self):
         self.ensure_one()
