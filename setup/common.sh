@@ -78,6 +78,6 @@ sa_psql() {
     host="$(sed -n 's/^db_host = //p' "$SA_CONF")"; port="$(sed -n 's/^db_port = //p' "$SA_CONF")"
     user="$(sed -n 's/^db_user = //p' "$SA_CONF")"
     [ "$host" = False ] && host=""; [ "$port" = False ] && port=""; [ "$user" = False ] && user=""
-    PGHOST="${host:-${PGHOST:-}}" PGPORT="${port:-${PGPORT:-}}" PGUSER="${user:-${PGUSER:-}}" \
+    PGOPTIONS="-c client_min_messages=warning" PGHOST="${host:-${PGHOST:-}}" PGPORT="${port:-${PGPORT:-}}" PGUSER="${user:-${PGUSER:-}}" \
         psql -d postgres "$@"
 }

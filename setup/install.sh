@@ -59,6 +59,12 @@ odoo_requirements() {
     done
 }
 
+# pip, without the notices about configured package locations absent here
+sa_pip() {
+    "$SA_VENV/bin/python" -m pip -q --disable-pip-version-check "$@" 2>&1 |
+        { grep -v "is ignored: it is neither a file nor a directory" || true; } >&2
+}
+
 ensure_venv() {
     local reqs stamp want
     reqs="$SA_CACHE/requirements-all.txt"
@@ -72,8 +78,8 @@ ensure_venv() {
     fi
     sa_log "Creating virtualenv $SA_VENV (a few minutes the first time)"
     [ -x "$SA_VENV/bin/python" ] || "$SA_PYTHON" -m venv "$SA_VENV"
-    "$SA_VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip wheel "setuptools<70"
-    "$SA_VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$reqs"
+    sa_pip install --upgrade pip wheel "setuptools<70"
+    sa_pip install -r "$reqs"
     echo "$want" >"$stamp"
 }
 
