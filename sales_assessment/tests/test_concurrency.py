@@ -59,6 +59,9 @@ class TestConcurrentClose(TransactionCase):
     def test_two_cursors_close_once(self):
         cycle_id = self.data[0]
         with self.env.registry.cursor() as cr1, self.env.registry.cursor() as cr2:
+            # without the close's own lock the loser would wait on the winner's rows
+            # (same thread: forever); fail within seconds instead of hanging
+            cr2.execute("SET lock_timeout = '5s'")
             env1 = api.Environment(cr1, SUPERUSER_ID, {})
             env2 = api.Environment(cr2, SUPERUSER_ID, {})
             cycle1 = env1["sales.assessment.cycle"].browse(cycle_id)
@@ -85,6 +88,9 @@ class TestConcurrentClose(TransactionCase):
         too (serialization failure), instead of computing a second set."""
         cycle_id = self.data[0]
         with self.env.registry.cursor() as cr1, self.env.registry.cursor() as cr2:
+            # without the close's own lock the loser would wait on the winner's rows
+            # (same thread: forever); fail within seconds instead of hanging
+            cr2.execute("SET lock_timeout = '5s'")
             env1 = api.Environment(cr1, SUPERUSER_ID, {})
             env2 = api.Environment(cr2, SUPERUSER_ID, {})
             cycle2 = env2["sales.assessment.cycle"].browse(cycle_id)
