@@ -92,13 +92,16 @@ class SalesAssessmentTemplateLine(models.Model):
     _name = "sales.assessment.template.line"
     _description = "Assessment Scorecard KPI"
     _order = "sequence, id"
+    _check_company_auto = True
 
     template_id = fields.Many2one(
         "sales.assessment.template", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="template_id.company_id", store=True)
     sequence = fields.Integer(default=10)
-    kpi_id = fields.Many2one("sales.assessment.kpi", required=True, ondelete="restrict")
+    kpi_id = fields.Many2one(
+        "sales.assessment.kpi", required=True, ondelete="restrict", check_company=True
+    )
     weight = fields.Float(required=True, default=0.0, help="Percent of the total score.")
     scoring_method = fields.Selection(
         [("linear", "Linear"), ("gate", "Gate"), ("bands", "Bands")],
