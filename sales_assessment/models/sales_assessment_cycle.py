@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
-from ..tools import periods, scoring
+from ..tools import scoring
 from .sales_assessment_kpi import Period
 
 _logger = logging.getLogger(__name__)
@@ -360,8 +360,7 @@ class SalesAssessmentCycle(models.Model):
                     vals_list.append(
                         self._prepare_evaluation_vals(template, subject_id, team_id)
                     )
-        Evaluation.create(vals_list)
-        self._sync_evaluation_lines(Evaluation.search([("cycle_id", "=", self.id)]))
+        self._sync_evaluation_lines(existing | Evaluation.create(vals_list))
 
     def _prepare_evaluation_vals(self, template, subject_id, team_id):
         subject_field = "team_id" if template.subject_type == "team" else "user_id"
@@ -528,7 +527,3 @@ class SalesAssessmentCycle(models.Model):
             [("state", "=", "published"), ("notified", "=", False)]
         )
         self.env["ir.cron"]._notify_progress(done=len(evaluations), remaining=remaining)
-
-    @api.model
-    def _get_period_label(self, period_type, date_start, date_end):
-        return periods.period_label(period_type, date_start, date_end)

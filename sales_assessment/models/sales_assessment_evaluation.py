@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -165,12 +167,12 @@ class SalesAssessmentEvaluation(models.Model):
         self.sudo().write({"notified": True})
 
     def _notify_team_leaders(self):
-        by_leader = {}
+        by_leader = defaultdict(list)
         for evaluation in self.filtered(lambda e: e.team_id.user_id):
-            by_leader.setdefault(evaluation.team_id.user_id, self.browse())
-            by_leader[evaluation.team_id.user_id] |= evaluation
+            by_leader[evaluation.team_id.user_id].append(evaluation.id)
         rank_label = _("rank")
-        for leader, evaluations in by_leader.items():
+        for leader, evaluation_ids in by_leader.items():
+            evaluations = self.browse(evaluation_ids)
             rows = Markup("").join(
                 Markup("<li>%s: %s (%s), %s %s</li>")
                 % (

@@ -338,6 +338,8 @@ class SalesAssessmentKpi(models.Model):
         """
         manual_values = manual_values or {}
         kpis = self._get_dependencies()
+        if any(k.kpi_type == "builtin" for k in kpis):
+            self._flush_builtin_sources()
         values = {}
         for kpi in kpis.filtered(lambda k: k.kpi_type != "formula"):
             if kpi.kpi_type == "manual":
@@ -383,7 +385,6 @@ class SalesAssessmentKpi(models.Model):
             "avg": SQL("AVG(rows.value)"),
             "count": SQL("COUNT(DISTINCT rows.res_id)"),
         }[agg]
-        self._flush_builtin_sources()
         self.env.cr.execute(SQL(
             "SELECT rows.subject_id, %s FROM (%s) AS rows "
             "WHERE rows.subject_id = ANY(%s) GROUP BY rows.subject_id",

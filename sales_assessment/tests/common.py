@@ -117,6 +117,17 @@ class SalesAssessmentCase(TransactionCase):
         return lead
 
     @classmethod
+    def make_lead_kpi(cls, code, domain="[]", **values):
+        """A domain KPI on CRM leads, dated by creation, by salesperson."""
+        fields_ = cls.env["ir.model.fields"]
+        return cls.env["sales.assessment.kpi"].create(dict({
+            "name": code, "code": code, "kpi_type": "domain", "domain": domain,
+            "model_id": cls.env["ir.model"]._get_id("crm.lead"),
+            "date_field_id": fields_._get("crm.lead", "create_date").id,
+            "user_field_id": fields_._get("crm.lead", "user_id").id,
+        }, **values))
+
+    @classmethod
     def make_template(cls, lines, users_teams=None, subject_type="user", grades=True):
         """lines: list of (kpi, weight, dict of extra line values)."""
         vals = {

@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -98,8 +100,13 @@ class TestCycleClose(SalesAssessmentCase):
         self.company.sales_assessment_grace_days = 3
         cycle = self.make_cycle(self.template)
         cycle.action_open()
-        self.env["sales.assessment.cycle"]._cron_process_cycles()
-        self.assertEqual(cycle.state, "closed")  # 2025-03-31 + 3 days is long past
+        with freeze_time("2025-04-03"):  # end 2025-03-31 + 3 days: still in grace
+            self.env["sales.assessment.cycle"]._cron_process_cycles()
+        self.assertEqual(cycle.state, "open")
+        self.assertTrue(cycle.last_computed)
+        with freeze_time("2025-04-04"):
+            self.env["sales.assessment.cycle"]._cron_process_cycles()
+        self.assertEqual(cycle.state, "closed")
 
     def test_server_action_closes_several_cycles(self):
         cycles = self.make_cycle(self.template) | self.make_cycle(
@@ -183,12 +190,7 @@ class TestCycleClose(SalesAssessmentCase):
 
     def test_close_is_all_or_nothing(self):
         """A KPI that fails half way leaves the cycle open with nothing written."""
-        broken = self.env["sales.assessment.kpi"].create({
-            "name": "Broken", "code": "broken_kpi", "kpi_type": "domain",
-            "model_id": self.env["ir.model"]._get_id("crm.lead"), "domain": "[]",
-            "date_field_id": self.env["ir.model.fields"]._get("crm.lead", "create_date").id,
-            "user_field_id": self.env["ir.model.fields"]._get("crm.lead", "user_id").id,
-        })
+        broken = self.make_lead_kpi("broken_kpi")
         template = self.make_template([(self.revenue, 50, {}), (broken, 50, {})])
         cycle = self.make_cycle(template)
         cycle.action_open()

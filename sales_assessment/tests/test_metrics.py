@@ -196,16 +196,10 @@ class TestBuiltinMetrics(SalesAssessmentCase):
         self.assertAlmostEqual(values[self.team_2.id], 7.0)
 
     def test_domain_kpi(self):
-        kpi = self.env["sales.assessment.kpi"].create({
-            "name": "Big opportunities", "code": "big_opps", "kpi_type": "domain",
-            "model_id": self.env["ir.model"]._get_id("crm.lead"),
-            "domain": "[('expected_revenue', '>=', 1000)]",
-            "date_field_id": self.env["ir.model.fields"]._get("crm.lead", "create_date").id,
-            "user_field_id": self.env["ir.model.fields"]._get("crm.lead", "user_id").id,
-            "measure_field_id": self.env["ir.model.fields"]._get(
-                "crm.lead", "expected_revenue").id,
-            "aggregation": "sum",
-        })
+        kpi = self.make_lead_kpi(
+            "big_opps", "[('expected_revenue', '>=', 1000)]", aggregation="sum",
+            measure_field_id=self.env["ir.model.fields"]._get("crm.lead", "expected_revenue").id,
+        )
         leads = self.env["crm.lead"].create([
             {"name": "a", "user_id": self.user_a.id, "expected_revenue": 5000},
             {"name": "b", "user_id": self.user_a.id, "expected_revenue": 500},

@@ -35,21 +35,13 @@ class TestValidation(SalesAssessmentCase):
         with self.assertRaisesRegex(ValidationError, "negative"):
             self.set_targets(cycle, self.kpi("won"), {self.user_a: -5})
 
-    def _domain_kpi(self, domain):
-        return self.env["sales.assessment.kpi"].create({
-            "name": "Domain KPI", "code": "dom_kpi", "kpi_type": "domain",
-            "model_id": self.env["ir.model"]._get_id("crm.lead"), "domain": domain,
-            "date_field_id": self.env["ir.model.fields"]._get("crm.lead", "create_date").id,
-            "user_field_id": self.env["ir.model.fields"]._get("crm.lead", "user_id").id,
-        })
-
     def test_domain_does_not_parse(self):
         with self.assertRaisesRegex(ValidationError, "does not parse"):
-            self._domain_kpi("[('name', '=', ")
+            self.make_lead_kpi("dom_kpi", "[('name', '=', ")
 
     def test_domain_unknown_field(self):
         with self.assertRaisesRegex(ValidationError, "not valid for"):
-            self._domain_kpi("[('no_such_field', '=', 1)]")
+            self.make_lead_kpi("dom_kpi", "[('no_such_field', '=', 1)]")
 
     def test_formula_unknown_code(self):
         with self.assertRaisesRegex(ValidationError, "nosuchkpi"):
