@@ -215,6 +215,7 @@ class SalesAssessmentEvaluationLine(models.Model):
     team_id = fields.Many2one(related="evaluation_id.team_id", store=True)
     cycle_id = fields.Many2one(related="evaluation_id.cycle_id", store=True)
     company_id = fields.Many2one(related="evaluation_id.company_id", store=True)
+    currency_id = fields.Many2one(related="evaluation_id.currency_id")
     weight = fields.Float(readonly=True)
     target_value = fields.Float(readonly=True)
     actual_value = fields.Float(readonly=True)
