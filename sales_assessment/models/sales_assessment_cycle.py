@@ -5,7 +5,10 @@ from datetime import timedelta
 from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
+import pytz
+
 from odoo import _, api, fields, models
+from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
@@ -57,6 +60,15 @@ class SalesAssessmentCycle(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    tz = fields.Selection(
+        _tz_get,
+        string="Timezone",
+        required=True,
+        default=lambda self: self._default_tz(),
+        tracking=True,
+        help="The days of the cycle start and end at midnight in this timezone: an "
+        "order placed at 01:00 on 1 January in Shanghai belongs to January.",
+    )
     template_ids = fields.Many2many(
         "sales.assessment.template", string="Scorecards", check_company=True
     )
@@ -84,6 +96,14 @@ class SalesAssessmentCycle(models.Model):
     )
     evaluation_count = fields.Integer(compute="_compute_evaluation_count")
     target_count = fields.Integer(compute="_compute_evaluation_count")
+
+    @api.model
+    def _default_tz(self):
+        """The company's working-hours timezone, else the user's, else UTC."""
+        company = self.env["res.company"].browse(
+            self.env.context.get("default_company_id")
+        ) or self.env.company
+        return company.resource_calendar_id.tz or self.env.user.tz or "UTC"
 
     def _compute_evaluation_count(self):
         evaluations = dict(
@@ -115,6 +135,19 @@ class SalesAssessmentCycle(models.Model):
                         name=cycle.name,
                         end=cycle.date_end,
                         start=cycle.date_start,
+                    )
+                )
+
+    @api.constrains("tz")
+    def _check_tz(self):
+        for cycle in self:
+            if cycle.tz not in pytz.all_timezones_set:
+                raise ValidationError(
+                    _(
+                        'Cycle %(name)s: "%(tz)s" is not a timezone. Choose one from the '
+                        "list, e.g. Asia/Shanghai or Europe/Brussels.",
+                        name=cycle.name,
+                        tz=cycle.tz,
                     )
                 )
 
