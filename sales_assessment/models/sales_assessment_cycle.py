@@ -429,9 +429,9 @@ class SalesAssessmentCycle(models.Model):
         self.activity_feedback(
             ["sales_assessment.mail_act_manual_values"], feedback=_("Cycle closed")
         )
-        self.evaluation_ids.with_context(tracking_disable=True).write(
-            {"state": "published", "notified": False}
-        )
+        self.evaluation_ids.with_context(tracking_disable=True).write({"state": "published"})
+        # results are sent once; after a reopening, only to those whose result changed
+        (self - reclosed).evaluation_ids.write({"notified": False})
         # the reason of a previous reopening stays in the chatter; the next one needs its own
         self.write(
             {"state": "closed", "closed_date": fields.Datetime.now(),
@@ -447,7 +447,8 @@ class SalesAssessmentCycle(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         if reclosed:
-            reclosed._post_result_changes(before, reclosed._get_results_snapshot())
+            changed = reclosed._post_result_changes(before, reclosed._get_results_snapshot())
+            changed.write({"notified": False})
         self.env.ref("sales_assessment.ir_cron_notify_results")._trigger()
 
     def _get_results_snapshot(self):
@@ -472,9 +473,13 @@ class SalesAssessmentCycle(models.Model):
 
     def _post_result_changes(self, before, after):
         """Post old → new on each evaluation whose total, grade or rank changed
-        by a reopening, with the KPI lines that changed; count them on the cycle."""
+        by a reopening, with the KPI lines that changed; count them on the cycle.
+
+        :return: the evaluations that changed
+        """
         Evaluation = self.env["sales.assessment.evaluation"]
         changed = defaultdict(int)
+        changed_evaluations = Evaluation
         for ev_id, new in after.items():
             old = before.get(ev_id)
             if old is None or not _result_changed(old, new):
@@ -482,6 +487,7 @@ class SalesAssessmentCycle(models.Model):
             evaluation = Evaluation.browse(ev_id)
             evaluation._post_result_change(old, new)
             changed[evaluation.cycle_id] += 1
+            changed_evaluations |= evaluation
         for cycle in self:
             cycle.message_post(
                 body=_(
@@ -492,6 +498,7 @@ class SalesAssessmentCycle(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        return changed_evaluations
 
     def action_reopen(self):
         """Reopen closed cycles (managers only). The reason is taken from the

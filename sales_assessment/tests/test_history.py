@@ -27,6 +27,7 @@ class TestReCloseHistory(SalesAssessmentCase):
         cls.cycle.action_close()
 
     def test_changed_evaluation_shows_old_and_new(self):
+        self.env["sales.assessment.cycle"]._cron_notify_results()
         eval_a = self.evaluation(self.cycle, self.user_a)
         eval_b = self.evaluation(self.cycle, self.user_b)
         self.assertEqual(eval_a.total_score, 112.5)
@@ -43,6 +44,9 @@ class TestReCloseHistory(SalesAssessmentCase):
         # rank did not change (1 before, 1 after): not listed
         self.assertNotIn("Rank", new.body)
         self.assertEqual(eval_b.message_ids, messages_b, "unchanged: no message")
+        # only the changed result is sent again
+        self.assertFalse(eval_a.notified)
+        self.assertTrue(eval_b.notified)
         self.assertIn("1 of 3 evaluations changed", self.cycle.message_ids[0].body)
 
     def test_rank_and_grade_changes_are_listed(self):
