@@ -71,12 +71,10 @@ class SalesAssessmentCycle(models.Model):
         Reward = self.env["sales.assessment.reward"].sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, reward_generation=True
         )
-        evaluations = self.evaluation_ids.sudo().filtered("user_id")
-        rules = self.env["sales.assessment.reward.rule"].sudo().search(
-            [("company_id", "in", self.company_id.ids)]
-        )
-        if not evaluations or not rules:
+        rules = self._get_reward_rules()
+        if not rules:
             return
+        evaluations = self.evaluation_ids.sudo().filtered("user_id")
         facts = self._get_reward_facts(evaluations, rules)
         amounts = self._match_reward_rules(evaluations, rules, facts)
         factors = self._apply_reward_budgets(amounts, evaluations, rules)
@@ -86,6 +84,20 @@ class SalesAssessmentCycle(models.Model):
         vals_list = self._prepare_reward_vals_list(amounts, factors, existing - drafts, rules)
         rewards = Reward.create(vals_list)
         self._post_reward_generation_notes(rewards)
+
+    def _get_reward_rules(self):
+        """The active rules that may apply to the cycles' scorecards, from a
+        registry cache: a close with no applicable rule costs no query."""
+        Rule = self.env["sales.assessment.reward.rule"].sudo()
+        rule_ids = set()
+        for cycle in self:
+            templates = set(cycle.template_ids.ids)
+            rule_ids.update(
+                rule_id
+                for rule_id, template_ids in Rule._get_rule_templates(cycle.company_id.id)
+                if not template_ids or templates & set(template_ids)
+            )
+        return Rule.browse(sorted(rule_ids)).sorted(lambda r: (r.sequence, r.id))
 
     def _get_reward_facts(self, evaluations, rules):
         """{evaluation_id: facts} as ``reward.rule._matches`` reads them, from

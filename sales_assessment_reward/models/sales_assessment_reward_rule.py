@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 MONETARY_TYPES = ("bonus", "penalty")
@@ -80,6 +80,26 @@ class SalesAssessmentRewardRule(models.Model):
         "gamification.badge", string="Badge", help="Granted when a recognition is approved."
     )
     is_monetary = fields.Boolean(compute="_compute_is_monetary")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_rule_templates(self, company_id):
+        """((rule_id, (template_id, …)), …) of the company's active rules."""
+        rules = self.sudo().search([("company_id", "=", company_id)])
+        return tuple((rule.id, tuple(rule.template_ids.ids)) for rule in rules)
 
     @api.depends("reward_type")
     def _compute_is_monetary(self):
