@@ -64,27 +64,29 @@ class SalesAssessmentDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # sudo: a salesperson cannot read another's evaluation, yet must be told why
+        Evaluation = self.env["sales.assessment.evaluation"].sudo()
+        for vals in vals_list:
+            self._check_can_dispute(Evaluation.browse(vals.get("evaluation_id")))
         disputes = super().create(vals_list)
-        disputes._check_can_create()
         for dispute in disputes:
+            if dispute.line_ids - dispute.evaluation_id.line_ids:
+                raise ValidationError(_("Only lines of the disputed evaluation can be chosen."))
             dispute._notify_created()
         return disputes
 
-    def _check_can_create(self):
-        for dispute in self:
-            evaluation = dispute.evaluation_id
-            if not self.env.su and evaluation.user_id != self.env.user:
-                raise AccessError(
-                    _("You can only dispute your own evaluation, not the one of %(user)s.",
-                      user=evaluation.user_id.name or evaluation.team_id.name)
-                )
-            if evaluation.state != "published" or evaluation.cycle_id.state != "closed":
-                raise ValidationError(
-                    _("Cycle %(cycle)s is not closed: its figures are still live, so "
-                      "there is nothing to dispute yet.", cycle=evaluation.cycle_id.name)
-                )
-            if dispute.line_ids - evaluation.line_ids:
-                raise ValidationError(_("Only lines of the disputed evaluation can be chosen."))
+    @api.model
+    def _check_can_dispute(self, evaluation):
+        if not self.env.su and evaluation.user_id != self.env.user:
+            raise AccessError(
+                _("You can only dispute your own evaluation, not the one of %(user)s.",
+                  user=evaluation.user_id.name or evaluation.team_id.name)
+            )
+        if evaluation.state != "published" or evaluation.cycle_id.state != "closed":
+            raise ValidationError(
+                _("Cycle %(cycle)s is not closed: its figures are still live, so "
+                  "there is nothing to dispute yet.", cycle=evaluation.cycle_id.name)
+            )
 
     def _notify_created(self):
         # sudo: salespeople cannot schedule activities for their leader or post

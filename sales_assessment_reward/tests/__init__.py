@@ -2,3 +2,8 @@ from . import test_settings
 from . import test_generation
 from . import test_query_count
 from . import test_approval
+from . import test_validation
+from . import test_budget
+from . import test_dispute
+from . import test_export
+from . import test_access

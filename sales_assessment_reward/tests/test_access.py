@@ -1,0 +1,49 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import RewardCase
+
+
+@tagged("post_install", "-at_install")
+class TestRewardAccess(RewardCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.make_rule("Bonus", reward_type="bonus", amount=100)
+
+    def setUp(self):
+        super().setUp()
+        self.cycle = self.closed_cycle({self.user_a: 80.0, self.user_b: 70.0,
+                                        self.user_c: 60.0})
+        self.Reward = self.env["sales.assessment.reward"]
+
+    def test_salesperson_reads_own_only_and_never_writes_amounts(self):
+        own = self.Reward.with_user(self.user_a).search([])
+        self.assertEqual(own.user_id, self.user_a)
+        other = self.cycle.reward_ids.filtered(lambda r: r.user_id == self.user_b)
+        with self.assertRaises(AccessError):
+            other.with_user(self.user_a).read(["amount"])
+        with self.assertRaises(AccessError):
+            own.with_user(self.user_a).write({"amount": 10000})
+        with self.assertRaises(AccessError):
+            own.with_user(self.user_a).action_submit()
+
+    def test_team_leader_sees_own_teams(self):
+        seen = self.Reward.with_user(self.leader).search([])
+        self.assertEqual(seen.user_id, self.user_a | self.user_b)
+        seen_2 = self.Reward.with_user(self.leader_2).search([])
+        self.assertEqual(seen_2.user_id, self.user_c)
+        with self.assertRaises(AccessError):
+            seen_2.with_user(self.leader).read(["amount"])
+        with self.assertRaises(AccessError):
+            seen.with_user(self.leader).write({"amount": 1})
+
+    def test_rules_are_managed_by_managers_per_company(self):
+        with self.assertRaises(AccessError):
+            self.Rule.with_user(self.leader).create({"name": "Mine", "reward_type": "bonus"})
+        other = self.env["res.company"].create({"name": "SA Reward Other Co"})
+        foreign = self.Rule.create({"name": "Foreign", "company_id": other.id,
+                                    "reward_type": "training"})
+        with self.assertRaises(AccessError):
+            foreign.with_user(self.manager).read(["name"])
+        self.assertNotIn(foreign, self.Rule.with_user(self.manager).search([]))
