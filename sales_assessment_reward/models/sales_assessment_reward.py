@@ -91,7 +91,6 @@ class SalesAssessmentReward(models.Model):
         readonly=True,
         tracking=True,
         copy=False,
-        group_expand=True,
     )
     approval_level = fields.Selection(
         [("1", "Team Leader"), ("2", "Manager")], readonly=True, copy=False,

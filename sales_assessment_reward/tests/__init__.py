@@ -7,3 +7,4 @@ from . import test_budget
 from . import test_dispute
 from . import test_export
 from . import test_access
+from . import test_tour

@@ -106,8 +106,7 @@ class TestRewardApproval(RewardCase):
         reward = self.reward(self.cycle, self.user_a, self.small)
         reward.with_user(self.leader).action_submit()
         action = reward.with_user(self.leader).action_refuse()
-        Wizard = self.env[action["res_model"]].with_user(self.leader).with_context(
-            action["context"])
+        Wizard = self.env[action["res_model"]].with_user(self.leader).with_context(**action["context"])
         with self.assertRaisesRegex(UserError, "reason"):
             Wizard.create({"reason": "  "}).action_refuse()
         self.assertEqual(reward.state, "to_approve")
@@ -131,8 +130,7 @@ class TestRewardApproval(RewardCase):
         self.assertEqual(set(team_1.mapped("state")), {"approved"})
         team_2 = rewards - team_1
         action = team_2.with_user(self.leader_2).action_refuse()
-        wizard = self.env[action["res_model"]].with_user(self.leader_2).with_context(
-            action["context"]).create({"reason": "Budget frozen"})
+        wizard = self.env[action["res_model"]].with_user(self.leader_2).with_context(**action["context"]).create({"reason": "Budget frozen"})
         wizard.action_refuse()
         self.assertEqual(set(team_2.mapped("state")), {"refused"})
         # a bulk approval with one proposal of another team is refused whole
