@@ -1,3 +1,4 @@
+from . import crm_team
 from . import crm_team_member
 from . import res_company
 from . import res_config_settings

@@ -1,9 +1,10 @@
 import re
 from collections import defaultdict, namedtuple
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 from odoo.tools.safe_eval import safe_eval
@@ -30,8 +31,9 @@ BUILTIN_METRICS = [
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 RESERVED_CODES = {"min", "max", "abs", "round"}
 
-# A period of measure: dates are inclusive days; `group` is "user" or "team".
-Period = namedtuple("Period", "date_from date_to company group")
+# A period of measure: dates are inclusive local days of timezone `tz`;
+# `group` is "user" or "team".
+Period = namedtuple("Period", "date_from date_to company group tz", defaults=("UTC",))
 
 
 class SalesAssessmentKpi(models.Model):
@@ -41,6 +43,10 @@ class SalesAssessmentKpi(models.Model):
     ``builtin`` KPIs read Odoo's own documents with one grouped query each,
     ``domain`` KPIs aggregate any model, ``formula`` KPIs combine other KPIs by
     code, and ``manual`` KPIs are typed in by the team leader on the evaluation.
+
+    Access: every salesperson and team leader reads the KPIs of their
+    companies; managers create, change and delete them; other companies see
+    nothing (shared KPIs, without company, are read by all).
     """
 
     _name = "sales.assessment.kpi"
@@ -171,7 +177,8 @@ class SalesAssessmentKpi(models.Model):
             company_domain = (
                 [("company_id", "in", [kpi.company_id.id, False])] if kpi.company_id else []
             )
-            clash = self.with_context(active_test=False).search_count(
+            # sudo: a code must be unique across the companies the editor cannot see too
+            clash = self.sudo().with_context(active_test=False).search_count(
                 [("id", "!=", kpi.id), ("code", "=", kpi.code)] + company_domain
             )
             if clash:
@@ -180,7 +187,7 @@ class SalesAssessmentKpi(models.Model):
                 )
 
     @api.constrains("kpi_type", "builtin_metric", "model_id", "domain", "date_field_id",
-                    "user_field_id", "measure_field_id", "aggregation")
+                    "user_field_id", "team_field_id", "measure_field_id", "aggregation")
     def _check_definition(self):
         for kpi in self:
             if kpi.kpi_type == "builtin" and not kpi.builtin_metric:
@@ -199,13 +206,37 @@ class SalesAssessmentKpi(models.Model):
     def _unlink_except_used_in_formula(self):
         self._check_not_in_formulas()
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        # sudo: uses in every company block the deletion
+        line = self.env["sales.assessment.template.line"].sudo().search(
+            [("kpi_id", "in", self.ids)], limit=1
+        )
+        if line:
+            raise UserError(_(
+                "KPI %(kpi)s is used by scorecard %(name)s: remove it from the scorecard "
+                "first, or archive the KPI.", kpi=line.kpi_id.name, name=line.template_id.name,
+            ))
+        used = self.env["sales.assessment.evaluation.line"].sudo().search(
+            [("kpi_id", "in", self.ids)], limit=1
+        ) or self.env["sales.assessment.target"].sudo().search(
+            [("kpi_id", "in", self.ids)], limit=1
+        )
+        if used:
+            raise UserError(_(
+                "KPI %(kpi)s has figures in cycle %(cycle)s: archive it instead of "
+                "deleting it.", kpi=used.kpi_id.name, cycle=used.cycle_id.name,
+            ))
+
     def _check_not_in_formulas(self):
-        formulas = self.with_context(active_test=False).search(
+        # sudo: formulas of every company that may name these KPIs
+        formulas = self.sudo().with_context(active_test=False).search(
             [("kpi_type", "=", "formula"), ("id", "not in", self.ids)]
         )
         for kpi in self:
             users = formulas.filtered(
-                lambda f, kpi=kpi: kpi.code in formula_tools.formula_codes(f.formula)
+                lambda f, kpi=kpi: kpi._is_visible_from(f.company_id)
+                and kpi.code in formula_tools.formula_codes(f.formula)
             )
             if users:
                 raise ValidationError(
@@ -227,16 +258,44 @@ class SalesAssessmentKpi(models.Model):
                     name=self.name,
                 )
             )
-        fields_ = self.date_field_id | self.user_field_id | self.measure_field_id
+        fields_ = (self.date_field_id | self.user_field_id | self.measure_field_id
+                   | self.team_field_id)
         if fields_.model_id - self.model_id:
             raise ValidationError(
                 _("The fields of KPI %(name)s must belong to its model.", name=self.name)
             )
+        self._check_domain_field_types()
         if self.aggregation != "count" and not self.measure_field_id:
             raise ValidationError(
                 _("KPI %(name)s needs a measure field to aggregate.", name=self.name)
             )
         self._get_parsed_domain()
+
+    def _check_domain_field_types(self):
+        if self.date_field_id.ttype not in ("date", "datetime"):
+            raise ValidationError(_(
+                "The date field of KPI %(name)s, %(field)s, is not a date: choose a date "
+                "or date-time field.", name=self.name, field=self.date_field_id.field_description,
+            ))
+        if self.user_field_id.relation != "res.users":
+            raise ValidationError(_(
+                "The salesperson field of KPI %(name)s, %(field)s, does not point to users: "
+                "choose a field linking to a user.",
+                name=self.name, field=self.user_field_id.field_description,
+            ))
+        if self.team_field_id and self.team_field_id.relation != "crm.team":
+            raise ValidationError(_(
+                "The sales team field of KPI %(name)s, %(field)s, does not point to sales "
+                "teams: choose a field linking to a sales team.",
+                name=self.name, field=self.team_field_id.field_description,
+            ))
+        if self.measure_field_id and self.measure_field_id.ttype not in (
+                "integer", "float", "monetary"):
+            raise ValidationError(_(
+                "The measure field of KPI %(name)s, %(field)s, is not a number: choose an "
+                "integer, decimal or amount field.",
+                name=self.name, field=self.measure_field_id.field_description,
+            ))
 
     def _get_parsed_domain(self):
         """Return the KPI's domain as a list, validated against its model.
@@ -271,31 +330,40 @@ class SalesAssessmentKpi(models.Model):
             ) from error
         return list(domain)
 
-    @api.constrains("kpi_type", "formula")
+    @api.constrains("kpi_type", "formula", "company_id")
     def _check_formula(self):
         formula_kpis = self.filtered(lambda k: k.kpi_type == "formula")
         if not formula_kpis:
             return
-        all_kpis = self.with_context(active_test=False).search(
-            [("company_id", "in", formula_kpis.company_id.ids + [False])]
+        # sudo: codes of every company must be seen to validate, whoever edits
+        all_kpis = self.sudo().with_context(active_test=False).search(
+            [("code", "!=", False)]
         )
         for kpi in formula_kpis:
             if not kpi.formula:
                 raise ValidationError(_("Write the formula of KPI %(name)s.", name=kpi.name))
-            known = [
-                k.code
-                for k in all_kpis
-                if not k.company_id or not kpi.company_id or k.company_id == kpi.company_id
-            ]
+            known = all_kpis.filtered(lambda k, kpi=kpi: k._is_visible_from(kpi.company_id))
             try:
-                formula_tools.check_formula(kpi.formula, known)
+                formula_tools.check_formula(kpi.formula, known.mapped("code"))
             except formula_tools.FormulaError as error:
                 raise ValidationError(
                     _("Formula of KPI %(name)s: %(error)s", name=kpi.name, error=error)
                 ) from error
+        companies = formula_kpis.company_id or all_kpis.company_id
+        for company in companies or [self.env["res.company"]]:
+            self._check_formula_loop(
+                all_kpis.filtered(lambda k, c=company: k._is_visible_from(c))
+            )
+
+    def _is_visible_from(self, company):
+        """Whether formulas of ``company`` (empty: shared) may name this KPI."""
+        return not self.company_id or self.company_id == company
+
+    @api.model
+    def _check_formula_loop(self, kpis):
         graph = {
             k.code: formula_tools.formula_codes(k.formula)
-            for k in all_kpis
+            for k in kpis
             if k.kpi_type == "formula" and k.formula
         }
         cycle = formula_tools.find_cycle(graph)
@@ -312,8 +380,12 @@ class SalesAssessmentKpi(models.Model):
     # Computation
     # ------------------------------------------------------------------
 
-    def _get_dependencies(self):
-        """Return self plus every KPI the formulas of self refer to, recursively."""
+    def _get_dependencies(self, company):
+        """Return self plus every KPI the formulas of self refer to, recursively.
+
+        Codes resolve inside ``company``: its own KPIs and the shared ones, so
+        two companies may each have a KPI coded ``won``.
+        """
         result = self
         todo = self.filtered(lambda k: k.kpi_type == "formula")
         while todo:
@@ -321,33 +393,41 @@ class SalesAssessmentKpi(models.Model):
             for kpi in todo:
                 codes |= formula_tools.formula_codes(kpi.formula)
             found = self.with_context(active_test=False).search(
-                [("code", "in", list(codes))]
+                [("code", "in", list(codes)), ("company_id", "in", [company.id, False])]
             ) - result
             result |= found
             todo = found.filtered(lambda k: k.kpi_type == "formula")
         return result
 
-    def _compute_values(self, period, subject_ids, manual_values=None):
+    def _compute_values(self, period, subject_ids, manual_values=None, keys=None):
         """Measure every KPI of self for all subjects at once.
+
+        Builtin and domain KPIs are measured once per subject (one query per
+        KPI); manual and formula KPIs are then resolved per *key*, so that one
+        salesperson assessed by two scorecards keeps one manual value per
+        evaluation.
 
         :param period: a :class:`Period`
         :param subject_ids: ids of res.users (or crm.team when period.group is team)
-        :param manual_values: {kpi_id: {subject_id: value}} for manual KPIs
-        :return: {kpi_id: {subject_id: value}} for self and their dependencies;
-            a subject without records gets 0.
+        :param manual_values: {kpi_id: {key: value}} for manual KPIs
+        :param keys: {key: subject_id}, e.g. evaluation ids; default: the subjects
+        :return: {kpi_id: {key: value}} for self and their dependencies;
+            a key without records gets 0.
         """
         manual_values = manual_values or {}
-        kpis = self._get_dependencies()
+        keys = keys if keys is not None else {sid: sid for sid in subject_ids}
+        kpis = self._get_dependencies(period.company)
         if any(k.kpi_type == "builtin" for k in kpis):
             self._flush_builtin_sources()
         values = {}
         for kpi in kpis.filtered(lambda k: k.kpi_type != "formula"):
             if kpi.kpi_type == "manual":
                 raw = manual_values.get(kpi.id, {})
+                values[kpi.id] = {key: float(raw.get(key) or 0.0) for key in keys}
             else:
-                raw = kpi._measure(period, subject_ids)
-            values[kpi.id] = {sid: float(raw.get(sid) or 0.0) for sid in subject_ids}
-        kpis._compute_formula_values(values, subject_ids)
+                raw = kpi._measure(period, list(set(keys.values())))
+                values[kpi.id] = {key: float(raw.get(sid) or 0.0) for key, sid in keys.items()}
+        kpis._compute_formula_values(values, list(keys))
         return values
 
     def _compute_formula_values(self, values, subject_ids):
@@ -415,9 +495,8 @@ class SalesAssessmentKpi(models.Model):
 
     @staticmethod
     def _bounds(period):
-        start = datetime.combine(period.date_from, time.min)
-        stop = datetime.combine(period.date_to + timedelta(days=1), time.min)
-        return start, stop
+        """Return the naive UTC datetimes [start, stop) of the period's local days."""
+        return periods.utc_bounds(period.date_from, period.date_to, period.tz)
 
     def _order_rows(self, period, value):
         start, stop = self._bounds(period)
@@ -532,10 +611,13 @@ class SalesAssessmentKpi(models.Model):
     def _lead_rows(self, period, condition, date_column, value=SQL("1")):
         start, stop = self._bounds(period)
         col = SQL.identifier("l", "team_id" if period.group == "team" else "user_id")
+        # a lead without company counts for its team's, else its salesperson's
         return SQL(
             "SELECT %s AS subject_id, l.id AS res_id, %s AS value FROM crm_lead l "
             "LEFT JOIN crm_stage st ON st.id = l.stage_id "
-            "WHERE (l.company_id = %s OR l.company_id IS NULL) AND %s "
+            "LEFT JOIN crm_team lt ON lt.id = l.team_id "
+            "LEFT JOIN res_users lu ON lu.id = l.user_id "
+            "WHERE COALESCE(l.company_id, lt.company_id, lu.company_id) = %s AND %s "
             "AND %s >= %s AND %s < %s",
             col, value, period.company.id, condition,
             SQL.identifier("l", date_column), start,
@@ -571,31 +653,52 @@ class SalesAssessmentKpi(models.Model):
             join = SQL("JOIN crm_team_member tm ON tm.user_id = u.id AND tm.active")
         else:
             subject, join = SQL("u.id"), SQL("")
+        # the company of the record the activity was done on, else the
+        # salesperson's main team's, else the salesperson's main company
         query = SQL(
             "SELECT %s AS subject_id, m.id AS res_id, 1 AS value FROM mail_message m "
             "JOIN res_users u ON u.partner_id = m.author_id %s "
+            "LEFT JOIN crm_team ut ON ut.id = u.sale_team_id "
             "WHERE m.mail_activity_type_id IS NOT NULL "
-            "AND m.message_type = 'notification' AND m.date >= %s AND m.date < %s",
-            subject, join, start, stop,
+            "AND m.message_type = 'notification' AND m.date >= %s AND m.date < %s "
+            "AND COALESCE(m.record_company_id, ut.company_id, u.company_id) = %s",
+            subject, join, start, stop, period.company.id,
         )
         return query, "mail.message", "count"
 
     # -- domain KPIs
 
     def _get_domain_for_period(self, period):
+        """Return the domain of the KPI's records in the period: its own domain,
+        the local days of the period (datetimes cut at the cycle's local
+        midnight) and the period's company."""
         self.ensure_one()
-        model = self.env[self.model_id.model]
         date_field = self.date_field_id.name
         start, stop = self._bounds(period)
         if self.date_field_id.ttype == "date":
             start, stop = period.date_from, period.date_to + timedelta(days=1)
-        domain = self._get_parsed_domain() + [
+        return self._get_parsed_domain() + [
             (date_field, ">=", start),
             (date_field, "<", stop),
-        ]
-        if "company_id" in model._fields:
-            domain.append(("company_id", "in", [period.company.id, False]))
-        return domain
+        ] + self._get_company_domain(period.company)
+
+    def _get_company_domain(self, company):
+        """Records of ``company``; a record without company counts for the
+        company of its sales team, else of its salesperson's main company."""
+        model = self.env[self.model_id.model]
+        if "company_id" not in model._fields:
+            return []
+        user_field = self.user_field_id.name
+        no_company = [("company_id", "=", False), (f"{user_field}.company_id", "=", company.id)]
+        if self.team_field_id:
+            team_field = self.team_field_id.name
+            no_company = [
+                ("company_id", "=", False),
+                "|",
+                (f"{team_field}.company_id", "=", company.id),
+                "&", (team_field, "=", False), (f"{user_field}.company_id", "=", company.id),
+            ]
+        return ["|", ("company_id", "=", company.id), "&"] + no_company
 
     def _group_field(self, period):
         if period.group == "team":
@@ -618,10 +721,16 @@ class SalesAssessmentKpi(models.Model):
             return "__count"
         return f"{self.measure_field_id.name}:{self.aggregation}"
 
-    def _measure_domain_by_members(self, period, team_ids):
-        members = self.env["crm.team.member"].sudo().with_context(active_test=False).search(
+    def _get_team_members(self, team_ids):
+        """Memberships whose values make up a team's value when the KPI has no
+        team field (archived ones included: they sold for the team)."""
+        # sudo: a team's figure counts all of its members, whoever reads it
+        return self.env["crm.team.member"].sudo().with_context(active_test=False).search(
             [("crm_team_id", "in", list(team_ids))]
         )
+
+    def _measure_domain_by_members(self, period, team_ids):
+        members = self._get_team_members(team_ids)
         user_values = self._measure_domain(
             period._replace(group="user"), members.user_id.ids
         )
@@ -632,17 +741,42 @@ class SalesAssessmentKpi(models.Model):
 
     # -- sources
 
-    def _get_sources_action(self, period, subject_id):
-        """Return an action listing exactly the records behind a subject's value."""
+    def _get_source_domain(self, period, subject_id):
+        """Return (model, domain) of exactly the records behind a subject's
+        value, or (False, False) for KPIs not read from records."""
         self.ensure_one()
         if self.kpi_type == "builtin":
             model, ids = self._builtin_source_ids(period, subject_id)
-            domain = [("id", "in", ids)]
-        elif self.kpi_type == "domain":
-            model = self.model_id.model
-            group_field = self._group_field(period) or self.user_field_id.name
-            domain = self._get_domain_for_period(period) + [(group_field, "=", subject_id)]
-        else:
+            return model, [("id", "in", ids)]
+        if self.kpi_type == "domain":
+            group_field = self._group_field(period)
+            if group_field:
+                condition = [(group_field, "=", subject_id)]
+            else:  # a team's value is the sum of its members' values
+                users = self._get_team_members([subject_id]).user_id
+                condition = [(self.user_field_id.name, "in", users.ids)]
+            return self.model_id.model, self._get_domain_for_period(period) + condition
+        if self.kpi_type == "formula":
+            return self._get_formula_source_domain(period, subject_id)
+        return False, False
+
+    def _get_formula_source_domain(self, period, subject_id):
+        """The records of a formula are those of the KPIs it combines, when
+        they are records of one model."""
+        deps = (self._get_dependencies(period.company) - self).filtered(
+            lambda k: k.kpi_type in ("builtin", "domain")
+        )
+        sources = [kpi._get_source_domain(period, subject_id) for kpi in deps]
+        models_ = {model for model, _domain in sources}
+        if len(models_) != 1:
+            return False, False
+        return models_.pop(), expression.OR([domain for _model, domain in sources])
+
+    def _get_sources_action(self, period, subject_id):
+        """Return an action listing exactly the records behind a subject's value."""
+        self.ensure_one()
+        model, domain = self._get_source_domain(period, subject_id)
+        if not model:
             return False
         return {
             "type": "ir.actions.act_window",
