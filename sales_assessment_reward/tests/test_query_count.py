@@ -5,8 +5,9 @@ from odoo.tests import tagged
 
 from .common import RewardCase
 
-# queries of a close that generates proposals, whatever its number of evaluations
-CLOSE_WITH_REWARDS_QUERIES = 54
+# queries of a close that generates proposals, whatever its number of evaluations:
+# the core's close (45 at the merge of main) plus 11 for the proposals
+CLOSE_WITH_REWARDS_QUERIES = 56
 
 
 @tagged("post_install", "-at_install")
