@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -47,3 +48,22 @@ class TestRewardAccess(RewardCase):
         with self.assertRaises(AccessError):
             foreign.with_user(self.manager).read(["name"])
         self.assertNotIn(foreign, self.Rule.with_user(self.manager).search([]))
+
+    def test_other_company_sees_nothing(self):
+        self.cycle.reward_budget_ids = [Command.create(
+            {"template_id": self.template.id, "amount": 100})]
+        self.env["sales.assessment.dispute"].with_user(self.user_a).create({
+            "evaluation_id": self.evaluation(self.cycle, self.user_a).id, "reason": "Why?",
+        })
+        company_b = self.env["res.company"].create({"name": "SA Reward Company B"})
+        manager_b = self.env["res.users"].create({
+            "name": "SA reward B manager", "login": "sa_rw_b_manager",
+            "company_id": company_b.id, "company_ids": [Command.set(company_b.ids)],
+            "groups_id": [Command.set(self.env.ref("sales_team.group_sale_manager").ids)],
+        })
+        for model in ("sales.assessment.reward", "sales.assessment.reward.rule",
+                      "sales.assessment.reward.budget", "sales.assessment.dispute"):
+            self.assertTrue(self.env[model].search([]), model)
+            self.assertFalse(self.env[model].with_user(manager_b).search([]), model)
+        with self.assertRaises(AccessError):
+            self.cycle.reward_ids[:1].with_user(manager_b).read(["amount"])
