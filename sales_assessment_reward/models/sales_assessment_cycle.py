@@ -85,6 +85,14 @@ class SalesAssessmentCycle(models.Model):
         rewards = Reward.create(vals_list)
         self._post_reward_generation_notes(rewards)
 
+    @api.model
+    def _demo_generate_rewards(self):
+        """Demo data: proposals for the cycles closed before this addon was
+        installed, submitted for approval."""
+        cycles = self.search([("state", "=", "closed"), ("reward_ids", "=", False)])
+        cycles._generate_rewards()
+        cycles.reward_ids.filtered(lambda r: r.state == "draft").action_submit()
+
     def _get_reward_rules(self):
         """The active rules that may apply to the cycles' scorecards, from a
         registry cache: a close with no applicable rule costs no query."""

@@ -306,7 +306,7 @@ class SalesAssessmentReward(models.Model):
             reward.sudo()._grant_badge()
 
     def _notify_approved(self):
-        """Tell the salesperson (inbox, and email by their preference)."""
+        """Tell the salesperson, in their Odoo inbox and by email."""
         self.ensure_one()
         template = self.env.ref("sales_assessment_reward.mail_template_reward_approved")
         self.message_post_with_source(
@@ -314,6 +314,9 @@ class SalesAssessmentReward(models.Model):
             subtype_xmlid="mail.mt_comment",
             partner_ids=self.user_id.partner_id.ids,
         )
+        # inbox users get the notification in Odoo only: send them the email too
+        if self.user_id.notification_type == "inbox":
+            template.send_mail(self.id)
 
     def _grant_badge(self):
         """Grant the rule's badge once per proposal, as Odoo grants badges."""

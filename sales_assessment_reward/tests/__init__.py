@@ -8,3 +8,4 @@ from . import test_dispute
 from . import test_export
 from . import test_access
 from . import test_tour
+from . import test_demo

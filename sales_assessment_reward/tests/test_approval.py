@@ -56,14 +56,25 @@ class TestRewardApproval(RewardCase):
         )
         self.assertTrue(notified)
         self.assertIn("approved", notified[0].body)
+        notification = notified[0].notification_ids.filtered(
+            lambda n: n.res_partner_id == self.user_a.partner_id)
+        self.assertEqual(notification.notification_type, "email")
 
     def test_below_threshold_one_level(self):
+        self.user_b.notification_type = "inbox"
         reward = self.reward(self.cycle, self.user_b, self.small)
         self.assertFalse(reward.needs_manager)
         reward.with_user(self.leader).action_submit()
         reward.with_user(self.leader).action_approve()
         self.assertEqual(reward.state, "approved")
         self.assertFalse(reward.activity_ids)
+        # a salesperson reading notifications in Odoo gets them there, and by email
+        inbox = reward.message_ids.notification_ids.filtered(
+            lambda n: n.res_partner_id == self.user_b.partner_id)
+        self.assertEqual(inbox.notification_type, "inbox")
+        email = self.env["mail.mail"].search(
+            [("model", "=", reward._name), ("res_id", "=", reward.id)])
+        self.assertEqual(email.recipient_ids, self.user_b.partner_id)
 
     def test_no_self_approval_for_a_leader_in_their_own_team(self):
         self.team_1.member_ids = [(4, self.leader.id)]
