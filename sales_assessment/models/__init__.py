@@ -2,6 +2,8 @@ from . import crm_team
 from . import crm_team_member
 from . import res_company
 from . import res_config_settings
+from . import sales_assessment_metric
+from . import metrics
 from . import sales_assessment_kpi
 from . import sales_assessment_grade
 from . import sales_assessment_template

@@ -12,22 +12,6 @@ from odoo.tools.safe_eval import safe_eval
 from ..tools import formula as formula_tools
 from ..tools import periods
 
-BUILTIN_METRICS = [
-    ("revenue_ordered", "Revenue Ordered"),
-    ("revenue_invoiced", "Revenue Invoiced"),
-    ("revenue_collected", "Revenue Collected"),
-    ("orders_count", "Confirmed Orders"),
-    ("avg_order_value", "Average Order Value"),
-    ("new_customers", "New Customers"),
-    ("opportunities_won", "Opportunities Won"),
-    ("opportunities_lost", "Opportunities Lost"),
-    ("win_rate", "Win Rate"),
-    ("leads_created", "Leads Created"),
-    ("avg_sales_cycle_days", "Average Sales Cycle (Days)"),
-    ("activities_done", "Activities Done"),
-    ("repeat_customer_rate", "Repeat Customer Rate"),
-    ("churn_rate", "Churn Rate"),
-]
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 RESERVED_CODES = {"min", "max", "abs", "round"}
 
@@ -79,7 +63,11 @@ class SalesAssessmentKpi(models.Model):
         default="builtin",
         tracking=True,
     )
-    builtin_metric = fields.Selection(BUILTIN_METRICS, tracking=True)
+    builtin_metric = fields.Selection(
+        selection="_selection_builtin_metric",
+        tracking=True,
+        help="The measure read from Odoo's documents; see models/metrics/.",
+    )
     model_id = fields.Many2one("ir.model", string="Model", ondelete="cascade")
     model_name = fields.Char(related="model_id.model", string="Model Name")
     domain = fields.Char(default="[]", tracking=True)
@@ -417,8 +405,6 @@ class SalesAssessmentKpi(models.Model):
         manual_values = manual_values or {}
         keys = keys if keys is not None else {sid: sid for sid in subject_ids}
         kpis = self._get_dependencies(period.company)
-        if any(k.kpi_type == "builtin" for k in kpis):
-            self._flush_builtin_sources()
         values = {}
         for kpi in kpis.filtered(lambda k: k.kpi_type != "formula"):
             if kpi.kpi_type == "manual":
@@ -456,215 +442,27 @@ class SalesAssessmentKpi(models.Model):
             return self._measure_builtin(period, subject_ids)
         return self._measure_domain(period, subject_ids)
 
-    # -- builtin metrics: each one is a set of rows (subject_id, res_id, value)
+    # -- builtin metrics: declared in the registry (sales.assessment.metric)
+
+    @api.model
+    def _selection_builtin_metric(self):
+        return self.env["sales.assessment.metric"]._selection()
 
     def _measure_builtin(self, period, subject_ids):
-        query, _model, agg = self._builtin_rows(period)
-        agg_sql = {
-            "sum": SQL("SUM(rows.value)"),
-            "avg": SQL("AVG(rows.value)"),
-            "count": SQL("COUNT(DISTINCT rows.res_id)"),
-        }[agg]
-        self.env.cr.execute(SQL(
-            "SELECT rows.subject_id, %s FROM (%s) AS rows "
-            "WHERE rows.subject_id = ANY(%s) GROUP BY rows.subject_id",
-            agg_sql, query, list(subject_ids),
-        ))
-        return dict(self.env.cr.fetchall())
+        return self.env["sales.assessment.metric"]._measure(
+            self.builtin_metric, period, subject_ids
+        )
 
     def _builtin_source_ids(self, period, subject_id):
         """Return (model, ids) of the records counted for one subject."""
-        query, model, _agg = self._builtin_rows(period)
-        self._flush_builtin_sources()
-        self.env.cr.execute(SQL(
-            "SELECT DISTINCT rows.res_id FROM (%s) AS rows WHERE rows.subject_id = %s",
-            query, subject_id,
-        ))
-        return model, [row[0] for row in self.env.cr.fetchall()]
-
-    def _flush_builtin_sources(self):
-        for model in ("sale.order", "sale.order.line", "account.move", "account.move.line",
-                      "account.partial.reconcile", "crm.lead", "mail.message",
-                      "res.partner", "crm.team.member"):
-            self.env[model].flush_model()
-
-    def _builtin_rows(self, period):
-        """Return (SQL of rows, model of res_id, aggregate) of the builtin metric."""
-        method = getattr(self, f"_rows_{self.builtin_metric}")
-        return method(period)
+        return self.env["sales.assessment.metric"]._source_ids(
+            self.builtin_metric, period, subject_id
+        )
 
     @staticmethod
     def _bounds(period):
         """Return the naive UTC datetimes [start, stop) of the period's local days."""
         return periods.utc_bounds(period.date_from, period.date_to, period.tz)
-
-    def _order_rows(self, period, value):
-        start, stop = self._bounds(period)
-        col = SQL.identifier("so", "team_id" if period.group == "team" else "user_id")
-        return SQL(
-            "SELECT %s AS subject_id, so.id AS res_id, %s AS value FROM sale_order so "
-            "WHERE so.state = 'sale' AND so.company_id = %s "
-            "AND so.date_order >= %s AND so.date_order < %s",
-            col, value, period.company.id, start, stop,
-        )
-
-    # as sale.report: product lines' untaxed subtotals, in company currency
-    _ORDER_AMOUNT = SQL(
-        "(SELECT COALESCE(SUM(sol.price_subtotal), 0) FROM sale_order_line sol "
-        "WHERE sol.order_id = so.id AND sol.display_type IS NULL "
-        "AND sol.product_id IS NOT NULL) / COALESCE(NULLIF(so.currency_rate, 0), 1.0)"
-    )
-
-    def _rows_revenue_ordered(self, period):
-        return self._order_rows(period, self._ORDER_AMOUNT), "sale.order", "sum"
-
-    def _rows_orders_count(self, period):
-        return self._order_rows(period, SQL("1")), "sale.order", "count"
-
-    def _rows_avg_order_value(self, period):
-        return self._order_rows(period, self._ORDER_AMOUNT), "sale.order", "avg"
-
-    def _rows_revenue_invoiced(self, period):
-        col = SQL.identifier("am", "team_id" if period.group == "team" else "invoice_user_id")
-        query = SQL(
-            "SELECT %s AS subject_id, am.id AS res_id, "
-            # as account.invoice.report: product lines, in company currency
-            "(SELECT COALESCE(-SUM(aml.balance), 0) FROM account_move_line aml "
-            "WHERE aml.move_id = am.id AND aml.display_type = 'product' "
-            "AND aml.account_id IS NOT NULL) AS value "
-            "FROM account_move am WHERE am.state = 'posted' "
-            "AND am.move_type IN ('out_invoice', 'out_refund') AND am.company_id = %s "
-            "AND am.invoice_date >= %s AND am.invoice_date <= %s",
-            col, period.company.id, period.date_from, period.date_to,
-        )
-        return query, "account.move", "sum"
-
-    def _rows_revenue_collected(self, period):
-        col = SQL.identifier("inv", "team_id" if period.group == "team" else "invoice_user_id")
-        query = SQL(
-            "SELECT %s AS subject_id, pay_line.id AS res_id, apr.amount AS value "
-            "FROM account_partial_reconcile apr "
-            "JOIN account_move_line inv_line ON inv_line.id = apr.debit_move_id "
-            "JOIN account_move inv ON inv.id = inv_line.move_id "
-            "JOIN account_move_line pay_line ON pay_line.id = apr.credit_move_id "
-            "JOIN account_move pay ON pay.id = pay_line.move_id "
-            "WHERE inv.move_type = 'out_invoice' AND inv.state = 'posted' "
-            "AND pay.move_type = 'entry' AND pay.state = 'posted' "
-            "AND inv.company_id = %s AND pay_line.date >= %s AND pay_line.date <= %s",
-            col, period.company.id, period.date_from, period.date_to,
-        )
-        return query, "account.move.line", "sum"
-
-    def _customer_order_rows(self, start, stop, period, flag):
-        col = SQL.identifier("so", "team_id" if period.group == "team" else "user_id")
-        return SQL(
-            "SELECT DISTINCT %s AS subject_id, p.commercial_partner_id AS res_id, "
-            "%s AS value FROM sale_order so JOIN res_partner p ON p.id = so.partner_id "
-            "WHERE so.state = 'sale' AND so.company_id = %s "
-            "AND so.date_order >= %s AND so.date_order < %s",
-            col, flag, period.company.id, start, stop,
-        )
-
-    def _rows_new_customers(self, period):
-        start, stop = self._bounds(period)
-        first_order = SQL(
-            "NOT EXISTS (SELECT 1 FROM sale_order o2 "
-            "JOIN res_partner p2 ON p2.id = o2.partner_id "
-            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
-            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
-            "AND (o2.date_order, o2.id) < (so.date_order, so.id))"
-        )
-        query = SQL(
-            "SELECT * FROM (%s) AS c WHERE c.value",
-            self._customer_order_rows(start, stop, period, first_order),
-        )
-        return query, "res.partner", "count"
-
-    def _rows_repeat_customer_rate(self, period):
-        start, stop = self._bounds(period)
-        repeat = SQL(
-            "CASE WHEN EXISTS (SELECT 1 FROM sale_order o2 "
-            "JOIN res_partner p2 ON p2.id = o2.partner_id "
-            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
-            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
-            "AND o2.date_order < %s) THEN 100.0 ELSE 0.0 END",
-            start,
-        )
-        return self._customer_order_rows(start, stop, period, repeat), "res.partner", "avg"
-
-    def _rows_churn_rate(self, period):
-        start, stop = self._bounds(period)
-        prev_from, prev_to = periods.previous_period(period.date_from, period.date_to)
-        prev = period._replace(date_from=prev_from, date_to=prev_to)
-        prev_start, prev_stop = self._bounds(prev)
-        churned = SQL(
-            "CASE WHEN NOT EXISTS (SELECT 1 FROM sale_order o2 "
-            "JOIN res_partner p2 ON p2.id = o2.partner_id "
-            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
-            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
-            "AND o2.date_order >= %s AND o2.date_order < %s) THEN 100.0 ELSE 0.0 END",
-            start, stop,
-        )
-        rows = self._customer_order_rows(prev_start, prev_stop, period, churned)
-        return rows, "res.partner", "avg"
-
-    def _lead_rows(self, period, condition, date_column, value=SQL("1")):
-        start, stop = self._bounds(period)
-        col = SQL.identifier("l", "team_id" if period.group == "team" else "user_id")
-        # a lead without company counts for its team's, else its salesperson's
-        return SQL(
-            "SELECT %s AS subject_id, l.id AS res_id, %s AS value FROM crm_lead l "
-            "LEFT JOIN crm_stage st ON st.id = l.stage_id "
-            "LEFT JOIN crm_team lt ON lt.id = l.team_id "
-            "LEFT JOIN res_users lu ON lu.id = l.user_id "
-            "WHERE COALESCE(l.company_id, lt.company_id, lu.company_id) = %s AND %s "
-            "AND %s >= %s AND %s < %s",
-            col, value, period.company.id, condition,
-            SQL.identifier("l", date_column), start,
-            SQL.identifier("l", date_column), stop,
-        )
-
-    _WON = SQL("(l.type = 'opportunity' AND l.active AND st.is_won)")
-    _LOST = SQL("(l.type = 'opportunity' AND NOT l.active AND l.probability = 0)")
-
-    def _rows_opportunities_won(self, period):
-        return self._lead_rows(period, self._WON, "date_closed"), "crm.lead", "count"
-
-    def _rows_opportunities_lost(self, period):
-        return self._lead_rows(period, self._LOST, "date_closed"), "crm.lead", "count"
-
-    def _rows_win_rate(self, period):
-        condition = SQL("(%s OR %s)", self._WON, self._LOST)
-        value = SQL("CASE WHEN %s THEN 100.0 ELSE 0.0 END", self._WON)
-        return self._lead_rows(period, condition, "date_closed", value), "crm.lead", "avg"
-
-    def _rows_leads_created(self, period):
-        return self._lead_rows(period, SQL("TRUE"), "create_date"), "crm.lead", "count"
-
-    def _rows_avg_sales_cycle_days(self, period):
-        value = SQL("EXTRACT(EPOCH FROM (l.date_closed - l.create_date)) / 86400.0")
-        query = self._lead_rows(period, self._WON, "date_closed", value)
-        return query, "crm.lead", "avg"
-
-    def _rows_activities_done(self, period):
-        start, stop = self._bounds(period)
-        if period.group == "team":
-            subject = SQL("tm.crm_team_id")
-            join = SQL("JOIN crm_team_member tm ON tm.user_id = u.id AND tm.active")
-        else:
-            subject, join = SQL("u.id"), SQL("")
-        # the company of the record the activity was done on, else the
-        # salesperson's main team's, else the salesperson's main company
-        query = SQL(
-            "SELECT %s AS subject_id, m.id AS res_id, 1 AS value FROM mail_message m "
-            "JOIN res_users u ON u.partner_id = m.author_id %s "
-            "LEFT JOIN crm_team ut ON ut.id = u.sale_team_id "
-            "WHERE m.mail_activity_type_id IS NOT NULL "
-            "AND m.message_type = 'notification' AND m.date >= %s AND m.date < %s "
-            "AND COALESCE(m.record_company_id, ut.company_id, u.company_id) = %s",
-            subject, join, start, stop, period.company.id,
-        )
-        return query, "mail.message", "count"
 
     # -- domain KPIs
 

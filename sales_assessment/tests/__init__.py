@@ -18,3 +18,4 @@ from . import test_manual
 from . import test_sources
 from . import test_bad_input
 from . import test_access_matrix
+from . import test_metric_registry
