@@ -76,3 +76,38 @@ class TestDispute(RewardCase):
         self.assertIn("Dispute accepted", self.dispute.message_ids[0].body)
         reopened = self.cycle.message_ids.filtered(lambda m: "reopened" in (m.body or ""))
         self.assertIn("Dispute of Ann Seller accepted", reopened[:1].body)
+
+    def test_accepted_with_a_target_correction(self):
+        revenue = self.kpi("revenue_ordered")
+        template = self.make_template([(revenue, 100, {"cap_achievement": 150})])
+        rule = self.make_rule("Revenue points", template_ids=[(6, 0, template.ids)],
+                              min_score=10, reward_type="bonus", amount_type="per_point",
+                              amount=1)
+        day = self.date_to.replace(month=5, day=10)
+        self.make_order(self.user_a, self.customers[0], 1000.0, day)
+        cycle = self.make_cycle(template, date_from=day.replace(month=4, day=1),
+                                date_to=day.replace(month=6, day=30), name="SA Q2")
+        self.set_targets(cycle, revenue, {self.user_a: 2000.0})
+        cycle.with_user(self.manager).action_open()
+        cycle.with_user(self.manager).action_close()
+        evaluation = self.evaluation(cycle, self.user_a)
+        self.assertEqual(evaluation.total_score, 50.0)
+        reward = self.reward(cycle, self.user_a, rule)
+        self.assertEqual(reward.amount, 40.0)
+        reward.with_user(self.leader).action_submit()
+        reward.with_user(self.leader).action_approve()
+        dispute = self.env["sales.assessment.dispute"].with_user(self.user_a).create({
+            "evaluation_id": evaluation.id, "reason": "My target was cut to 1000 in April",
+            "line_ids": [(6, 0, evaluation.line_ids.ids)],
+        })
+        dispute.with_user(self.manager).write({
+            "answer": "Confirmed by the sales director",
+            "correction_line_id": evaluation.line_ids.id, "corrected_value": 1000.0,
+        })
+        dispute.with_user(self.manager).action_accept()
+        target = cycle.target_ids.filtered(lambda t: t.user_id == self.user_a)
+        self.assertEqual(target.target_value, 1000.0)
+        self.assertEqual(evaluation.total_score, 100.0)
+        self.assertEqual(reward.amount, 40.0)
+        self.assertEqual(reward.difference_ids.amount, 50.0)  # 90 points - 40 paid
+        self.assertIn("target 2000.0 → 1000.0", evaluation.message_ids[0].body)
