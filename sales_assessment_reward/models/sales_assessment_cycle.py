@@ -235,6 +235,13 @@ class SalesAssessmentCycle(models.Model):
         """Say in the chatter why a proposal was scaled or corrects another,
         with one batch of messages."""
         note = self.env.ref("mail.mt_note")
+        author = self.env.user.partner_id
+        # given, not derived per message: mail.message would query for each
+        common = {
+            "model": rewards._name, "message_type": "notification", "subtype_id": note.id,
+            "author_id": author.id, "email_from": author.email_formatted,
+            "reply_to": author.email_formatted,
+        }
         vals_list = []
         for reward in rewards:
             if reward.origin_id:
@@ -254,13 +261,11 @@ class SalesAssessmentCycle(models.Model):
                 )
             else:
                 continue
-            vals_list.append({
-                "model": reward._name, "res_id": reward.id, "body": body,
-                "message_type": "notification", "subtype_id": note.id,
-                "author_id": self.env.user.partner_id.id,
-            })
+            vals_list.append(dict(common, res_id=reward.id, body=body,
+                                  record_name=reward.description))
             if reward.origin_id:
-                vals_list.append(dict(vals_list[-1], res_id=reward.origin_id.id))
+                vals_list.append(dict(common, res_id=reward.origin_id.id, body=body,
+                                      record_name=reward.origin_id.description))
         if vals_list:
             self.env["mail.message"].sudo().create(vals_list)
 

@@ -6,8 +6,9 @@ from odoo.tests import tagged
 from .common import RewardCase
 
 # queries of a close that generates proposals, whatever its number of evaluations:
-# the core's close (45 at the merge of main) plus 11 for the proposals
-CLOSE_WITH_REWARDS_QUERIES = 56
+# the core's close (45 at the merge of main), 11 for the proposals, 8 for the
+# budget scaling and its chatter
+CLOSE_WITH_REWARDS_QUERIES = 64
 
 
 @tagged("post_install", "-at_install")
@@ -30,6 +31,9 @@ class TestRewardQueryCount(RewardCase):
         self.make_rule(f"Training {n_users}", template_ids=[Command.set(template.ids)],
                        reward_type="training", kpi_id=revenue.id, min_achievement=1)
         cycle = self.make_cycle(template, date_from, date_to, name=f"SA rw bulk {n_users}")
+        # a budget below the bonuses: scaling and its chatter are measured too
+        cycle.reward_budget_ids = [Command.create({"template_id": template.id,
+                                                   "amount": 7.5 * n_users})]
         self.set_targets(cycle, revenue, {user: 150.0 for user in users})
         cycle.action_open()
         return cycle
@@ -51,3 +55,8 @@ class TestRewardQueryCount(RewardCase):
         self.assertEqual(counts, [CLOSE_WITH_REWARDS_QUERIES] * 2, "queries at 5 and 50 evaluations")
         self.assertEqual(len(cycle5.reward_ids), 10)
         self.assertEqual(len(cycle50.reward_ids), 100)
+        for cycle in (cycle5, cycle50):
+            self.assertLess(cycle.reward_scale_factor, 1)
+            bonuses = cycle.reward_ids.filtered(lambda r: r.reward_type == "bonus")
+            self.assertAlmostEqual(sum(bonuses.mapped("amount")),
+                                   cycle.reward_budget_ids.amount, places=2)
