@@ -1,0 +1,196 @@
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import ValidationError
+
+MONETARY_TYPES = ("bonus", "penalty")
+
+
+class SalesAssessmentRewardRule(models.Model):
+    """A rule turning a published evaluation into a reward or penalty
+    proposal: optional conditions (all ANDed) and one outcome. Rules of a
+    scorecard are tried in sequence; a matching rule with ``stop`` ends the
+    search for that evaluation."""
+
+    _name = "sales.assessment.reward.rule"
+    _description = "Assessment Reward Rule"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    template_ids = fields.Many2many(
+        "sales.assessment.template", string="Scorecards", check_company=True,
+        help="Scorecards whose evaluations this rule applies to (empty: all).",
+    )
+    stop = fields.Boolean(
+        string="Stop Further Rules",
+        help="When this rule matches, no later rule is tried for the evaluation.",
+    )
+    # conditions
+    grade_ids = fields.Many2many("sales.assessment.grade", string="Grades")
+    min_score = fields.Float(
+        help="Lowest total score that matches (0: no minimum). Per-point amounts "
+        "count the points above it."
+    )
+    max_score = fields.Float(help="Highest total score that matches (0: no maximum).")
+    rank_top = fields.Integer(
+        string="Rank Top N", help="Only the N best ranked match (0: any rank)."
+    )
+    rank_scope = fields.Selection(
+        [("cycle", "In the Cycle"), ("team", "In the Team")], default="cycle", required=True
+    )
+    kpi_id = fields.Many2one(
+        "sales.assessment.kpi", string="KPI", check_company=True,
+        help="KPI of the achievement condition, and base of percent amounts.",
+    )
+    min_achievement = fields.Float(
+        string="Minimum Achievement (%)",
+        help="With a KPI: the KPI's achievement must be at or above this.",
+    )
+    # outcome
+    reward_type = fields.Selection(
+        [
+            ("bonus", "Bonus"),
+            ("penalty", "Penalty"),
+            ("recognition", "Recognition"),
+            ("promotion", "Promotion"),
+            ("demotion", "Demotion"),
+            ("training", "Training"),
+            ("warning", "Warning"),
+        ],
+        required=True,
+        default="bonus",
+    )
+    amount_type = fields.Selection(
+        [
+            ("fixed", "Fixed Amount"),
+            ("percent_of_kpi", "Percent of the KPI's Actual"),
+            ("per_point", "Per Score Point above the Minimum"),
+        ],
+        required=True,
+        default="fixed",
+    )
+    amount = fields.Float(help="Always positive: penalties are deducted.")
+    amount_cap = fields.Float(string="Cap", help="Largest amount (0: no cap).")
+    badge_id = fields.Many2one(
+        "gamification.badge", string="Badge", help="Granted when a recognition is approved."
+    )
+    is_monetary = fields.Boolean(compute="_compute_is_monetary")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_rule_templates(self, company_id):
+        """((rule_id, (template_id, …)), …) of the company's active rules."""
+        rules = self.sudo().search([("company_id", "=", company_id)])
+        return tuple((rule.id, tuple(rule.template_ids.ids)) for rule in rules)
+
+    @api.depends("reward_type")
+    def _compute_is_monetary(self):
+        for rule in self:
+            rule.is_monetary = rule.reward_type in MONETARY_TYPES
+
+    @api.constrains("amount", "amount_cap")
+    def _check_amount(self):
+        for rule in self:
+            if rule.amount < 0 or rule.amount_cap < 0:
+                raise ValidationError(
+                    _(
+                        "Rule %(name)s: the amount and the cap must be zero or more; "
+                        "choose the Penalty type to deduct.",
+                        name=rule.name,
+                    )
+                )
+
+    @api.constrains("amount_type", "kpi_id", "min_score")
+    def _check_amount_type(self):
+        for rule in self.filtered(lambda r: r.reward_type in MONETARY_TYPES):
+            if rule.amount_type == "percent_of_kpi" and not rule.kpi_id:
+                raise ValidationError(
+                    _("Rule %(name)s pays a percent of a KPI: choose the KPI.", name=rule.name)
+                )
+            if rule.amount_type == "per_point" and rule.min_score <= 0:
+                raise ValidationError(
+                    _(
+                        "Rule %(name)s pays per score point above the minimum score: "
+                        "set the minimum score.",
+                        name=rule.name,
+                    )
+                )
+
+    @api.constrains("badge_id", "reward_type")
+    def _check_badge(self):
+        for rule in self:
+            if rule.badge_id and rule.reward_type != "recognition":
+                raise ValidationError(
+                    _(
+                        "Rule %(name)s grants a badge: only recognition rules grant badges.",
+                        name=rule.name,
+                    )
+                )
+
+    @api.constrains("min_score", "max_score")
+    def _check_scores(self):
+        for rule in self:
+            if rule.max_score and rule.max_score < rule.min_score:
+                raise ValidationError(
+                    _(
+                        "Rule %(name)s: the maximum score is below the minimum score.",
+                        name=rule.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Matching (plain data in, no query)
+    # ------------------------------------------------------------------
+
+    def _matches(self, facts):
+        """Whether this rule applies to an evaluation described by ``facts``:
+        a dict with template_id, grade_id, total_score, rank, team_rank and
+        kpis ({kpi_id: (actual, achievement)})."""
+        self.ensure_one()
+        score = facts["total_score"]
+        rank = facts["team_rank"] if self.rank_scope == "team" else facts["rank"]
+        checks = (
+            not self.template_ids or facts["template_id"] in self.template_ids.ids,
+            not self.grade_ids or facts["grade_id"] in self.grade_ids.ids,
+            not self.min_score or score >= self.min_score,
+            not self.max_score or score <= self.max_score,
+            not self.rank_top or (rank and rank <= self.rank_top),
+            not self.kpi_id or facts["kpis"].get(self.kpi_id.id, (0.0, 0.0))[1]
+            >= self.min_achievement,
+        )
+        return all(checks)
+
+    def _compute_reward_amount(self, facts):
+        """The signed amount this rule gives (0 for non-monetary outcomes):
+        positive for a bonus, negative for a penalty, capped before the sign."""
+        self.ensure_one()
+        if self.reward_type not in MONETARY_TYPES:
+            return 0.0
+        if self.amount_type == "percent_of_kpi":
+            value = facts["kpis"].get(self.kpi_id.id, (0.0, 0.0))[0] * self.amount / 100
+        elif self.amount_type == "per_point":
+            value = max(facts["total_score"] - self.min_score, 0.0) * self.amount
+        else:
+            value = self.amount
+        if self.amount_cap:
+            value = min(value, self.amount_cap)
+        value = self.currency_id.round(value)
+        return -value if self.reward_type == "penalty" else value

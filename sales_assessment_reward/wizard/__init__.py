@@ -1,0 +1,1 @@
+from . import sales_assessment_reward_refuse
