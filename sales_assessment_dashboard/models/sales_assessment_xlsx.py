@@ -40,22 +40,30 @@ class SalesAssessmentCycleXlsx(models.Model):
         query = Report._search([("cycle_id", "=", self.id)])
         self.env.cr.execute(SQL(
             """
-            SELECT ev.rank, COALESCE(partner.name, team.name), team.name,
-                   ev.total_score, grade.name, line.kpi_id,
+            SELECT ev.rank, partner.name, ev.team_id,
+                   ev.total_score, ev.grade_id, line.kpi_id,
                    line.target_value, line.actual_value, line.achievement, line.score,
                    ev.id
               FROM sales_assessment_evaluation_line line
               JOIN sales_assessment_evaluation ev ON ev.id = line.evaluation_id
               LEFT JOIN res_users users ON users.id = ev.user_id
               LEFT JOIN res_partner partner ON partner.id = users.partner_id
-              LEFT JOIN crm_team team ON team.id = ev.team_id
-              LEFT JOIN sales_assessment_grade grade ON grade.id = ev.grade_id
              WHERE line.id IN %s
              ORDER BY ev.rank, ev.id, line.sequence, line.id
             """,
             query.subselect(),
         ))
-        return self.env.cr.fetchall()
+        rows = self.env.cr.fetchall()
+        # team and grade names are translated (jsonb): read them through the ORM, once each
+        teams = {team.id: team.name for team in self.env["crm.team"].sudo().browse(
+            {row[2] for row in rows if row[2]})}
+        grades = {grade.id: grade.name for grade in self.env["sales.assessment.grade"].sudo(
+            ).browse({row[4] for row in rows if row[4]})}
+        return [
+            (rank, name or teams.get(team_id, ""), teams.get(team_id, ""), total,
+             grades.get(grade_id, ""), *rest)
+            for rank, name, team_id, total, grade_id, *rest in rows
+        ]
 
     def _build_xlsx(self):
         self.ensure_one()
