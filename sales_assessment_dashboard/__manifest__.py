@@ -11,6 +11,7 @@
     "installable": True,
     "depends": ["sales_assessment", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["xlsxwriter"]},
+    "post_init_hook": "post_init_hook",
     "data": [
         "security/ir.model.access.csv",
         "security/sales_assessment_dashboard_security.xml",
