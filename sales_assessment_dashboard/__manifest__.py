@@ -23,6 +23,7 @@
         "report/sales_assessment_leaderboard_views.xml",
         "report/sales_assessment_pipeline_views.xml",
         "views/sales_assessment_dashboard_menus.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "assets": {
         "web.assets_backend": [

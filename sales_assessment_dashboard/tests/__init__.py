@@ -4,4 +4,5 @@ from . import test_projection
 from . import test_leaderboard
 from . import test_stage_dwell
 from . import test_xlsx
+from . import test_spreadsheet_dashboard
 from . import test_tour
