@@ -108,7 +108,7 @@ class SalesAssessmentDemo(models.AbstractModel):
         stages = self.env["crm.stage"].search([("team_id", "=", False)], order="sequence, id")
         won_stage = stages.filtered("is_won")[:1]
         open_stages = stages.filtered(lambda s: not s.is_won)
-        reasons = self.env["crm.lost.reason"].search([])
+        reasons = self.env["crm.lost.reason"].search([], limit=10)
         created = datetime.combine(day - timedelta(days=rng.randint(5, 40)), time(9, 0))
         leads = self.env["crm.lead"].with_context(tracking_disable=True).create([
             {"name": f"Demo opportunity {user.name} {day} {i}", "type": "opportunity",
