@@ -55,7 +55,8 @@ class SalesAssessmentReport(models.Model):
 
     _depends = {
         "sales.assessment.evaluation.line": [
-            "evaluation_id", "kpi_id", "sequence", "weight", "target_value", "actual_value",
+            "evaluation_id", "cycle_id", "user_id", "team_id", "company_id",
+            "kpi_id", "sequence", "weight", "target_value", "actual_value",
             "achievement", "score", "weighted_score", "expected_achievement", "pacing",
             "projected_value",
         ],
@@ -79,14 +80,14 @@ class SalesAssessmentReport(models.Model):
             """
             SELECT line.id AS id,
                    line.evaluation_id AS evaluation_id,
-                   ev.cycle_id AS cycle_id,
+                   line.cycle_id AS cycle_id,
                    ev.template_id AS template_id,
                    line.kpi_id AS kpi_id,
                    line.sequence AS sequence,
                    kpi.unit AS unit,
-                   ev.user_id AS user_id,
-                   ev.team_id AS team_id,
-                   ev.company_id AS company_id,
+                   line.user_id AS user_id,
+                   line.team_id AS team_id,
+                   line.company_id AS company_id,
                    company.currency_id AS currency_id,
                    ev.grade_id AS grade_id,
                    grade.color AS grade_color,
@@ -110,13 +111,15 @@ class SalesAssessmentReport(models.Model):
 
     @api.model
     def _from(self):
+        # the line's stored cycle, salesperson, team and company, and LEFT JOINs
+        # on primary keys: PostgreSQL drops the joins a pivot does not use
         return SQL(
             """
             FROM sales_assessment_evaluation_line line
-            JOIN sales_assessment_evaluation ev ON ev.id = line.evaluation_id
-            JOIN sales_assessment_cycle cycle ON cycle.id = ev.cycle_id
-            JOIN sales_assessment_kpi kpi ON kpi.id = line.kpi_id
-            JOIN res_company company ON company.id = ev.company_id
+            JOIN sales_assessment_cycle cycle ON cycle.id = line.cycle_id
+            LEFT JOIN sales_assessment_evaluation ev ON ev.id = line.evaluation_id
+            LEFT JOIN sales_assessment_kpi kpi ON kpi.id = line.kpi_id
+            LEFT JOIN res_company company ON company.id = line.company_id
             LEFT JOIN sales_assessment_grade grade ON grade.id = ev.grade_id
             """
         )
