@@ -1,6 +1,6 @@
 """Tests of sales_assessment/tools/periods.py: bounds, labels, prorating."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -240,3 +240,49 @@ def test_prorate_never_exceeds_the_whole_period(
     whole = periods.prorate(value, start, end)
     assert 0.0 <= periods.prorate(value, start, end, present_start) <= whole
     assert abs(whole - value) <= 0.005 + 1e-15 * value
+
+
+# -- timezone bounds
+
+
+def test_utc_bounds_shanghai(periods):
+    start, stop = periods.utc_bounds(D(2025, 1, 1), D(2025, 1, 31), "Asia/Shanghai")
+    assert start == datetime(2024, 12, 31, 16, 0)
+    assert stop == datetime(2025, 1, 31, 16, 0)
+
+
+def test_utc_bounds_utc_is_plain_midnight(periods):
+    start, stop = periods.utc_bounds(D(2025, 1, 1), D(2025, 3, 31), "UTC")
+    assert (start, stop) == (datetime(2025, 1, 1), datetime(2025, 4, 1))
+
+
+def test_utc_bounds_across_daylight_saving(periods):
+    # Brussels: UTC+1 in winter, UTC+2 from 30 March 2025
+    start, stop = periods.utc_bounds(D(2025, 3, 1), D(2025, 3, 31), "Europe/Brussels")
+    assert start == datetime(2025, 2, 28, 23, 0)
+    assert stop == datetime(2025, 3, 31, 22, 0)
+
+
+def test_utc_bounds_refuses_unknown_timezone(periods):
+    with pytest.raises(periods.PeriodError, match="Mars/Olympus"):
+        periods.utc_bounds(D(2025, 1, 1), D(2025, 1, 31), "Mars/Olympus")
+
+
+def test_local_date_of_early_order_in_shanghai(periods):
+    # 01:00 on 1 January in Shanghai is 17:00 on 31 December in UTC
+    assert periods.local_date(datetime(2024, 12, 31, 17, 0), "Asia/Shanghai") == D(2025, 1, 1)
+    assert periods.local_date(datetime(2024, 12, 31, 17, 0), "UTC") == D(2024, 12, 31)
+
+
+@given(
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31)),
+    st.integers(min_value=0, max_value=400),
+    st.sampled_from(["UTC", "Asia/Shanghai", "Europe/Brussels", "America/New_York",
+                     "Pacific/Kiritimati", "Pacific/Pago_Pago"]),
+)
+def test_utc_bounds_contain_exactly_the_local_days(periods, day, length, tz_name):
+    end = day + timedelta(days=length)
+    start, stop = periods.utc_bounds(day, end, tz_name)
+    assert periods.local_date(start, tz_name) == day
+    assert periods.local_date(stop - timedelta(microseconds=1), tz_name) == end
+    assert periods.local_date(stop, tz_name) == end + timedelta(days=1)

@@ -18,6 +18,15 @@ from .sales_assessment_kpi import Period
 _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
+# what the figures of a closed cycle depend on
+FROZEN_CYCLE_FIELDS = {
+    "date_start", "date_end", "tz", "company_id", "template_ids", "period_type",
+}
+
+
+def _result_changed(old, new):
+    """Whether the total (to the cent), the grade or the rank of a snapshot changed."""
+    return round(old[0], 2) != round(new[0], 2) or old[1:3] != new[1:3]
 
 
 class SalesAssessmentCycle(models.Model):
@@ -34,6 +43,10 @@ class SalesAssessmentCycle(models.Model):
     reopen        manager            closed cycle; a reason is required
     cancel        manager            draft or open cycle
     ============  =================  =========================================
+
+    Access: every salesperson and team leader reads the cycles of their
+    companies (the chatter holds no individual figure); managers create,
+    change and delete them; a closed cycle is frozen for everyone.
     """
 
     _name = "sales.assessment.cycle"
@@ -177,10 +190,60 @@ class SalesAssessmentCycle(models.Model):
                     )
                 )
 
+    def _check_targets_editable(self):
+        """Targets change while the cycle is draft or open."""
+        self._check_not_closed()
+        cancelled = self.filtered(lambda c: c.state == "cancel")
+        if cancelled:
+            raise UserError(
+                _(
+                    "Cycle %(name)s is cancelled: reset it to draft before changing its "
+                    "targets.",
+                    name=cancelled[0].name,
+                )
+            )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed(self):
         if any(cycle.state == "closed" for cycle in self):
             raise UserError(_("A closed cycle cannot be deleted: reopen and cancel it."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_tz_value(vals.get("tz"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_tz_value(vals.get("tz"))
+        frozen = FROZEN_CYCLE_FIELDS.intersection(vals)
+        if frozen:
+            self._check_not_closed()
+        return super().write(vals)
+
+    @api.model
+    def _check_tz_value(self, tz):
+        """Refuse an unknown timezone before it reaches the selection field."""
+        if tz and tz not in pytz.all_timezones_set:
+            raise ValidationError(
+                _(
+                    '"%(tz)s" is not a timezone. Choose one from the list, e.g. '
+                    "Asia/Shanghai or Europe/Brussels.",
+                    tz=tz,
+                )
+            )
+
+    def _check_not_closed(self):
+        """A closed cycle is frozen: nothing of it changes until it is reopened."""
+        closed = self.filtered(lambda c: c.state == "closed")
+        if closed:
+            raise UserError(
+                _(
+                    "Cycle %(name)s is closed: its figures are frozen. Reopen the cycle "
+                    "first (managers: Reopen, with a reason).",
+                    name=closed[0].name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -282,6 +345,8 @@ class SalesAssessmentCycle(models.Model):
         self.invalidate_recordset(["state"])
 
     def _action_close(self):
+        reclosed = self.filtered("closed_date")
+        before = reclosed._get_results_snapshot()
         self._action_refresh()
         self.activity_feedback(
             ["sales_assessment.mail_act_manual_values"], feedback=_("Cycle closed")
@@ -294,7 +359,7 @@ class SalesAssessmentCycle(models.Model):
             {"state": "closed", "closed_date": fields.Datetime.now(),
              "closed_uid": self.env.uid, "reopen_reason": False}
         )
-        for cycle in self:
+        for cycle in self - reclosed:
             cycle.message_post(
                 body=_(
                     "Cycle closed: %(count)s evaluations frozen, scored, ranked and "
@@ -303,7 +368,52 @@ class SalesAssessmentCycle(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        if reclosed:
+            reclosed._post_result_changes(before, reclosed._get_results_snapshot())
         self.env.ref("sales_assessment.ir_cron_notify_results")._trigger()
+
+    def _get_results_snapshot(self):
+        """Return {evaluation_id: (total, grade_id, rank, {line_id: (kpi_id,
+        target, actual, score)})} of the cycles, in one query."""
+        if not self:
+            return {}
+        self.env.cr.execute(SQL(
+            "SELECT ev.id, ev.total_score, ev.grade_id, ev.rank, line.id, line.kpi_id, "
+            "line.target_value, line.actual_value, line.score "
+            "FROM sales_assessment_evaluation ev "
+            "LEFT JOIN sales_assessment_evaluation_line line ON line.evaluation_id = ev.id "
+            "WHERE ev.cycle_id = ANY(%s)",
+            self.ids,
+        ))
+        result = {}
+        for ev_id, total, grade, rank, line_id, kpi, target, actual, score in self.env.cr.fetchall():
+            lines = result.setdefault(ev_id, (total or 0.0, grade, rank, {}))[3]
+            if line_id:
+                lines[line_id] = (kpi, target or 0.0, actual or 0.0, score or 0.0)
+        return result
+
+    def _post_result_changes(self, before, after):
+        """Post old → new on each evaluation whose total, grade or rank changed
+        by a reopening, with the KPI lines that changed; count them on the cycle."""
+        Evaluation = self.env["sales.assessment.evaluation"]
+        changed = defaultdict(int)
+        for ev_id, new in after.items():
+            old = before.get(ev_id)
+            if old is None or not _result_changed(old, new):
+                continue
+            evaluation = Evaluation.browse(ev_id)
+            evaluation._post_result_change(old, new)
+            changed[evaluation.cycle_id] += 1
+        for cycle in self:
+            cycle.message_post(
+                body=_(
+                    "Cycle closed again after its reopening: %(changed)s of %(count)s "
+                    "evaluations changed (see their history).",
+                    changed=changed[cycle],
+                    count=len(cycle.evaluation_ids),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def action_reopen(self):
         """Reopen closed cycles (managers only). The reason is taken from the
@@ -379,28 +489,38 @@ class SalesAssessmentCycle(models.Model):
         self.sudo().write({"last_computed": fields.Datetime.now()})
 
     def _sync_evaluations(self):
+        """Create the missing evaluations of the cycle, and keep the team of the
+        existing ones in line with the memberships."""
         self.ensure_one()
         # sudo: evaluations are system-computed; callers were checked above
         Evaluation = self.env["sales.assessment.evaluation"].sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True
         )
         existing = Evaluation.search([("cycle_id", "=", self.id)])
-        keys = {(e.template_id.id, e.user_id.id or e.team_id.id) for e in existing}
+        by_key = {(e.template_id.id, e.user_id.id or e.team_id.id): e for e in existing}
         vals_list = []
         for template in self.template_ids:
-            for subject_id, team_id in template._get_subjects(self).items():
-                if (template.id, subject_id) not in keys:
+            for subject_id, team_ids in template._get_subject_teams(self).items():
+                evaluation = by_key.get((template.id, subject_id))
+                if not evaluation:
                     vals_list.append(
-                        self._prepare_evaluation_vals(template, subject_id, team_id)
+                        self._prepare_evaluation_vals(template, subject_id, team_ids)
                     )
+                elif (evaluation.team_id.id, set(evaluation.member_team_ids.ids)) != (
+                        team_ids[0], set(team_ids)):
+                    evaluation.write(self._prepare_evaluation_team_vals(team_ids))
         self._sync_evaluation_lines(existing | Evaluation.create(vals_list))
 
-    def _prepare_evaluation_vals(self, template, subject_id, team_id):
+    @api.model
+    def _prepare_evaluation_team_vals(self, team_ids):
+        return {"team_id": team_ids[0], "member_team_ids": [fields.Command.set(team_ids)]}
+
+    def _prepare_evaluation_vals(self, template, subject_id, team_ids):
         subject_field = "team_id" if template.subject_type == "team" else "user_id"
         vals = {
             "cycle_id": self.id,
             "template_id": template.id,
-            "team_id": team_id,
+            **self._prepare_evaluation_team_vals(team_ids),
             subject_field: subject_id,
         }
         vals["line_ids"] = [
@@ -436,7 +556,7 @@ class SalesAssessmentCycle(models.Model):
         vals_list = []
         for line in lines:
             subject = line.evaluation_id._subject_id()
-            actual = values[line.subject_type][line.kpi_id.id].get(subject, 0.0)
+            actual = values[line.subject_type][line.kpi_id.id].get(line.evaluation_id.id, 0.0)
             target = targets.get((line.kpi_id.id, line.subject_type, subject), 0.0)
             result = line.template_line_id._score(actual, target)
             vals_list.append(
@@ -481,13 +601,23 @@ class SalesAssessmentCycle(models.Model):
         ))
         records.invalidate_recordset(fnames + ["write_date", "write_uid"])
 
+    def _get_period(self, group):
+        """Return the :class:`Period` of the cycle for subjects of ``group``."""
+        self.ensure_one()
+        return Period(self.date_start, self.date_end, self.company_id, group, self.tz)
+
     def _measure_lines(self, lines, group):
-        subject_ids = {line.evaluation_id._subject_id() for line in lines}
+        """Return {kpi_id: {evaluation_id: value}}: measured KPIs per subject,
+        manual and formula KPIs per evaluation."""
+        keys = {}
         manual = defaultdict(dict)
-        for line in lines.filtered(lambda ln: ln.kpi_id.kpi_type == "manual"):
-            manual[line.kpi_id.id][line.evaluation_id._subject_id()] = line.manual_value
-        period = Period(self.date_start, self.date_end, self.company_id, group)
-        return lines.kpi_id._compute_values(period, subject_ids, manual)
+        for line in lines:
+            evaluation = line.evaluation_id
+            keys[evaluation.id] = evaluation._subject_id()
+            if line.kpi_id.kpi_type == "manual":
+                manual[line.kpi_id.id][evaluation.id] = line.manual_value
+        subject_ids = list(set(keys.values()))
+        return lines.kpi_id._compute_values(self._get_period(group), subject_ids, manual, keys)
 
     def _get_target_map(self):
         """Return {(kpi_id, 'user'|'team', subject_id): target_value} of the cycle."""
@@ -533,9 +663,10 @@ class SalesAssessmentCycle(models.Model):
     @api.model
     def _cron_process_cycles(self):
         """Daily: refresh open cycles; close those past their end + grace days."""
-        today = fields.Date.context_today(self)
         cycles = self.search([("state", "=", "open")])
         for index, cycle in enumerate(cycles):
+            # "today" where the cycle's days are counted
+            today = fields.Date.context_today(self.with_context(tz=cycle.tz))
             grace = timedelta(days=cycle.company_id.sales_assessment_grace_days)
             try:
                 with self.env.cr.savepoint():

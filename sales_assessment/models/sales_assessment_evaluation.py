@@ -3,14 +3,22 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
-
-from .sales_assessment_kpi import Period
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
 SELF_FIELDS = {"self_comment"}
 LEADER_FIELDS = SELF_FIELDS | {"manager_comment", "line_ids"}
+# what a closed cycle freezes on its evaluations (comments stay open)
+FROZEN_FIELDS = {
+    "cycle_id", "template_id", "user_id", "team_id", "member_team_ids", "line_ids",
+    "total_score", "grade_id", "rank", "team_rank", "state",
+}
+
+
+def _num(value):
+    """A figure as the history shows it: two decimals."""
+    return f"{value or 0.0:.2f}"
 
 
 class SalesAssessmentEvaluation(models.Model):
@@ -25,6 +33,11 @@ class SalesAssessmentEvaluation(models.Model):
     manual value  team leader        manual KPIs, open cycle
     publish       manager            done by the cycle close
     ============  =================  =========================================
+
+    Access: a salesperson reads their own evaluations and writes only their
+    self comment; a team leader reads and comments the evaluations of the
+    teams they lead (not their own); managers read, create, change and delete
+    every evaluation of their companies; figures are written by the system.
     """
 
     _name = "sales.assessment.evaluation"
@@ -45,7 +58,17 @@ class SalesAssessmentEvaluation(models.Model):
         "res.users", string="Salesperson", index=True, ondelete="restrict",
         context={"active_test": False},
     )
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", index=True,
+        help="The salesperson's main sales team when the scorecard covers it, else "
+        "the first covered team they belong to; team ranks are made inside it.",
+    )
+    member_team_ids = fields.Many2many(
+        "crm.team", "sales_assessment_evaluation_team_rel", "evaluation_id", "team_id",
+        string="Teams", readonly=True,
+        help="Every team of the scorecard the salesperson belonged to during the "
+        "cycle: their leaders read the evaluation.",
+    )
     team_leader_id = fields.Many2one(related="team_id.user_id", string="Team Leader")
     company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -105,12 +128,56 @@ class SalesAssessmentEvaluation(models.Model):
 
     def _period(self):
         self.ensure_one()
-        cycle = self.cycle_id
-        return Period(cycle.date_start, cycle.date_end, cycle.company_id, self.subject_type)
+        return self.cycle_id._get_period(self.subject_type)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cycles = self.env["sales.assessment.cycle"].browse(
+            [vals["cycle_id"] for vals in vals_list if vals.get("cycle_id")]
+        )
+        cycles._check_not_closed()
+        self._check_duplicate_vals(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _check_duplicate_vals(self, vals_list):
+        """One evaluation per cycle, scorecard and subject: refuse a second one
+        before it reaches the database's unique index (one query)."""
+        if not vals_list:
+            return
+
+        def key(cycle_id, template_id, user_id, team_id):
+            return (cycle_id, template_id, user_id or False, False if user_id else team_id)
+
+        # sudo: a duplicate is one whoever may read it
+        existing = self.sudo().search([
+            ("cycle_id", "in", [vals.get("cycle_id") for vals in vals_list]),
+            ("template_id", "in", [vals.get("template_id") for vals in vals_list]),
+        ])
+        known = {key(e.cycle_id.id, e.template_id.id, e.user_id.id, e.team_id.id): e
+                 for e in existing}
+        for vals in vals_list:
+            vals_key = key(vals.get("cycle_id"), vals.get("template_id"),
+                           vals.get("user_id"), vals.get("team_id"))
+            duplicate = known.get(vals_key)
+            if duplicate:
+                raise ValidationError(_(
+                    "There is one evaluation per cycle, scorecard and subject: "
+                    "%(subject)s already has one for %(template)s in %(cycle)s.",
+                    subject=(duplicate.user_id or duplicate.team_id).name,
+                    template=duplicate.template_id.name, cycle=duplicate.cycle_id.name,
+                ))
+            known[vals_key] = self.new(vals)
 
     def write(self, vals):
         self._check_write_fields(vals)
+        if FROZEN_FIELDS.intersection(vals):
+            self.cycle_id._check_not_closed()
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_cycle(self):
+        self.cycle_id._check_not_closed()
 
     def _check_write_fields(self, vals):
         """Salespeople may only write their self comment; team leaders also
@@ -150,6 +217,43 @@ class SalesAssessmentEvaluation(models.Model):
     def action_refresh(self):
         self.cycle_id.action_refresh()
         return True
+
+    def _post_result_change(self, old, new):
+        """Post in the chatter what a reopening changed: total, grade, rank and
+        the KPI lines whose target, actual or score moved.
+
+        :param old: (total, grade_id, rank, {line_id: (kpi_id, target, actual, score)})
+        :param new: the same after the new close
+        """
+        self.ensure_one()
+        Grade = self.env["sales.assessment.grade"]
+        items = [_("Total score: %(old)s → %(new)s", old=_num(old[0]), new=_num(new[0]))]
+        if old[1] != new[1]:
+            items.append(_("Grade: %(old)s → %(new)s",
+                           old=Grade.browse(old[1]).name or "-",
+                           new=Grade.browse(new[1]).name or "-"))
+        if old[2] != new[2]:
+            items.append(_("Rank: %(old)s → %(new)s", old=old[2] or "-", new=new[2] or "-"))
+        Kpi = self.env["sales.assessment.kpi"]
+        for line_id, (kpi_id, target, actual, score) in sorted(new[3].items()):
+            previous = old[3].get(line_id)
+            if previous and [_num(v) for v in previous[1:]] == [_num(target), _num(actual),
+                                                               _num(score)]:
+                continue
+            previous = previous or (kpi_id, 0.0, 0.0, 0.0)
+            items.append(_(
+                "%(kpi)s: target %(old_target)s → %(new_target)s, actual %(old_actual)s → "
+                "%(new_actual)s, score %(old_score)s → %(new_score)s",
+                kpi=Kpi.browse(kpi_id).name,
+                old_target=_num(previous[1]), new_target=_num(target),
+                old_actual=_num(previous[2]), new_actual=_num(actual),
+                old_score=_num(previous[3]), new_score=_num(score),
+            ))
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            _("The cycle was reopened and closed again; this result changed:"),
+            Markup("").join(Markup("<li>%s</li>") % item for item in items),
+        )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _notify_published(self):
         """Message each salesperson their result, and each team leader a summary."""
@@ -194,7 +298,11 @@ class SalesAssessmentEvaluation(models.Model):
 
 
 class SalesAssessmentEvaluationLine(models.Model):
-    """One KPI of an evaluation: target, actual, achievement and score."""
+    """One KPI of an evaluation: target, actual, achievement and score.
+
+    Access: as its evaluation for reading; team leaders write only the
+    manual value of manual KPIs of their teams' evaluations, managers any
+    line, and nobody the lines of a closed cycle."""
 
     _name = "sales.assessment.evaluation.line"
     _description = "Assessment Evaluation KPI"
@@ -224,7 +332,20 @@ class SalesAssessmentEvaluationLine(models.Model):
     score = fields.Float(readonly=True, digits=(16, 2))
     weighted_score = fields.Float(readonly=True, digits=(16, 2))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        evaluations = self.env["sales.assessment.evaluation"].browse(
+            [vals["evaluation_id"] for vals in vals_list if vals.get("evaluation_id")]
+        )
+        evaluations.cycle_id._check_not_closed()
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_cycle(self):
+        self.cycle_id._check_not_closed()
+
     def write(self, vals):
+        self.cycle_id._check_not_closed()
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
             if set(vals) - {"manual_value"} or not self.env.user.has_group(LEADER_GROUP):
                 raise AccessError(
@@ -242,7 +363,17 @@ class SalesAssessmentEvaluationLine(models.Model):
         """Open exactly the records counted in this line's actual value."""
         self.ensure_one()
         evaluation = self.evaluation_id
-        action = self.kpi_id._get_sources_action(evaluation._period(), evaluation._subject_id())
+        period = evaluation._period()
+        action = self.kpi_id._get_sources_action(period, evaluation._subject_id())
+        if not action and self.kpi_id.kpi_type == "formula":
+            raise UserError(_(
+                "%(kpi)s combines KPIs counted on different kinds of records: open the "
+                "sources of %(kpis)s one by one.",
+                kpi=self.kpi_id.name,
+                kpis=", ".join(
+                    (self.kpi_id._get_dependencies(period.company) - self.kpi_id).mapped("name")
+                ),
+            ))
         if not action:
             raise UserError(
                 _("%(kpi)s is not read from records: it has no sources to show.",

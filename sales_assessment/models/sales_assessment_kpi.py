@@ -1,9 +1,10 @@
 import re
 from collections import defaultdict, namedtuple
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 from odoo.tools.safe_eval import safe_eval
@@ -11,27 +12,12 @@ from odoo.tools.safe_eval import safe_eval
 from ..tools import formula as formula_tools
 from ..tools import periods
 
-BUILTIN_METRICS = [
-    ("revenue_ordered", "Revenue Ordered"),
-    ("revenue_invoiced", "Revenue Invoiced"),
-    ("revenue_collected", "Revenue Collected"),
-    ("orders_count", "Confirmed Orders"),
-    ("avg_order_value", "Average Order Value"),
-    ("new_customers", "New Customers"),
-    ("opportunities_won", "Opportunities Won"),
-    ("opportunities_lost", "Opportunities Lost"),
-    ("win_rate", "Win Rate"),
-    ("leads_created", "Leads Created"),
-    ("avg_sales_cycle_days", "Average Sales Cycle (Days)"),
-    ("activities_done", "Activities Done"),
-    ("repeat_customer_rate", "Repeat Customer Rate"),
-    ("churn_rate", "Churn Rate"),
-]
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 RESERVED_CODES = {"min", "max", "abs", "round"}
 
-# A period of measure: dates are inclusive days; `group` is "user" or "team".
-Period = namedtuple("Period", "date_from date_to company group")
+# A period of measure: dates are inclusive local days of timezone `tz`;
+# `group` is "user" or "team".
+Period = namedtuple("Period", "date_from date_to company group tz", defaults=("UTC",))
 
 
 class SalesAssessmentKpi(models.Model):
@@ -41,6 +27,10 @@ class SalesAssessmentKpi(models.Model):
     ``builtin`` KPIs read Odoo's own documents with one grouped query each,
     ``domain`` KPIs aggregate any model, ``formula`` KPIs combine other KPIs by
     code, and ``manual`` KPIs are typed in by the team leader on the evaluation.
+
+    Access: every salesperson and team leader reads the KPIs of their
+    companies; managers create, change and delete them; other companies see
+    nothing (shared KPIs, without company, are read by all).
     """
 
     _name = "sales.assessment.kpi"
@@ -73,7 +63,11 @@ class SalesAssessmentKpi(models.Model):
         default="builtin",
         tracking=True,
     )
-    builtin_metric = fields.Selection(BUILTIN_METRICS, tracking=True)
+    builtin_metric = fields.Selection(
+        selection="_selection_builtin_metric",
+        tracking=True,
+        help="The measure read from Odoo's documents; see models/metrics/.",
+    )
     model_id = fields.Many2one("ir.model", string="Model", ondelete="cascade")
     model_name = fields.Char(related="model_id.model", string="Model Name")
     domain = fields.Char(default="[]", tracking=True)
@@ -171,7 +165,8 @@ class SalesAssessmentKpi(models.Model):
             company_domain = (
                 [("company_id", "in", [kpi.company_id.id, False])] if kpi.company_id else []
             )
-            clash = self.with_context(active_test=False).search_count(
+            # sudo: a code must be unique across the companies the editor cannot see too
+            clash = self.sudo().with_context(active_test=False).search_count(
                 [("id", "!=", kpi.id), ("code", "=", kpi.code)] + company_domain
             )
             if clash:
@@ -180,7 +175,7 @@ class SalesAssessmentKpi(models.Model):
                 )
 
     @api.constrains("kpi_type", "builtin_metric", "model_id", "domain", "date_field_id",
-                    "user_field_id", "measure_field_id", "aggregation")
+                    "user_field_id", "team_field_id", "measure_field_id", "aggregation")
     def _check_definition(self):
         for kpi in self:
             if kpi.kpi_type == "builtin" and not kpi.builtin_metric:
@@ -199,13 +194,37 @@ class SalesAssessmentKpi(models.Model):
     def _unlink_except_used_in_formula(self):
         self._check_not_in_formulas()
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        # sudo: uses in every company block the deletion
+        line = self.env["sales.assessment.template.line"].sudo().search(
+            [("kpi_id", "in", self.ids)], limit=1
+        )
+        if line:
+            raise UserError(_(
+                "KPI %(kpi)s is used by scorecard %(name)s: remove it from the scorecard "
+                "first, or archive the KPI.", kpi=line.kpi_id.name, name=line.template_id.name,
+            ))
+        used = self.env["sales.assessment.evaluation.line"].sudo().search(
+            [("kpi_id", "in", self.ids)], limit=1
+        ) or self.env["sales.assessment.target"].sudo().search(
+            [("kpi_id", "in", self.ids)], limit=1
+        )
+        if used:
+            raise UserError(_(
+                "KPI %(kpi)s has figures in cycle %(cycle)s: archive it instead of "
+                "deleting it.", kpi=used.kpi_id.name, cycle=used.cycle_id.name,
+            ))
+
     def _check_not_in_formulas(self):
-        formulas = self.with_context(active_test=False).search(
+        # sudo: formulas of every company that may name these KPIs
+        formulas = self.sudo().with_context(active_test=False).search(
             [("kpi_type", "=", "formula"), ("id", "not in", self.ids)]
         )
         for kpi in self:
             users = formulas.filtered(
-                lambda f, kpi=kpi: kpi.code in formula_tools.formula_codes(f.formula)
+                lambda f, kpi=kpi: kpi._is_visible_from(f.company_id)
+                and kpi.code in formula_tools.formula_codes(f.formula)
             )
             if users:
                 raise ValidationError(
@@ -227,16 +246,44 @@ class SalesAssessmentKpi(models.Model):
                     name=self.name,
                 )
             )
-        fields_ = self.date_field_id | self.user_field_id | self.measure_field_id
+        fields_ = (self.date_field_id | self.user_field_id | self.measure_field_id
+                   | self.team_field_id)
         if fields_.model_id - self.model_id:
             raise ValidationError(
                 _("The fields of KPI %(name)s must belong to its model.", name=self.name)
             )
+        self._check_domain_field_types()
         if self.aggregation != "count" and not self.measure_field_id:
             raise ValidationError(
                 _("KPI %(name)s needs a measure field to aggregate.", name=self.name)
             )
         self._get_parsed_domain()
+
+    def _check_domain_field_types(self):
+        if self.date_field_id.ttype not in ("date", "datetime"):
+            raise ValidationError(_(
+                "The date field of KPI %(name)s, %(field)s, is not a date: choose a date "
+                "or date-time field.", name=self.name, field=self.date_field_id.field_description,
+            ))
+        if self.user_field_id.relation != "res.users":
+            raise ValidationError(_(
+                "The salesperson field of KPI %(name)s, %(field)s, does not point to users: "
+                "choose a field linking to a user.",
+                name=self.name, field=self.user_field_id.field_description,
+            ))
+        if self.team_field_id and self.team_field_id.relation != "crm.team":
+            raise ValidationError(_(
+                "The sales team field of KPI %(name)s, %(field)s, does not point to sales "
+                "teams: choose a field linking to a sales team.",
+                name=self.name, field=self.team_field_id.field_description,
+            ))
+        if self.measure_field_id and self.measure_field_id.ttype not in (
+                "integer", "float", "monetary"):
+            raise ValidationError(_(
+                "The measure field of KPI %(name)s, %(field)s, is not a number: choose an "
+                "integer, decimal or amount field.",
+                name=self.name, field=self.measure_field_id.field_description,
+            ))
 
     def _get_parsed_domain(self):
         """Return the KPI's domain as a list, validated against its model.
@@ -271,31 +318,40 @@ class SalesAssessmentKpi(models.Model):
             ) from error
         return list(domain)
 
-    @api.constrains("kpi_type", "formula")
+    @api.constrains("kpi_type", "formula", "company_id")
     def _check_formula(self):
         formula_kpis = self.filtered(lambda k: k.kpi_type == "formula")
         if not formula_kpis:
             return
-        all_kpis = self.with_context(active_test=False).search(
-            [("company_id", "in", formula_kpis.company_id.ids + [False])]
+        # sudo: codes of every company must be seen to validate, whoever edits
+        all_kpis = self.sudo().with_context(active_test=False).search(
+            [("code", "!=", False)]
         )
         for kpi in formula_kpis:
             if not kpi.formula:
                 raise ValidationError(_("Write the formula of KPI %(name)s.", name=kpi.name))
-            known = [
-                k.code
-                for k in all_kpis
-                if not k.company_id or not kpi.company_id or k.company_id == kpi.company_id
-            ]
+            known = all_kpis.filtered(lambda k, kpi=kpi: k._is_visible_from(kpi.company_id))
             try:
-                formula_tools.check_formula(kpi.formula, known)
+                formula_tools.check_formula(kpi.formula, known.mapped("code"))
             except formula_tools.FormulaError as error:
                 raise ValidationError(
                     _("Formula of KPI %(name)s: %(error)s", name=kpi.name, error=error)
                 ) from error
+        companies = formula_kpis.company_id or all_kpis.company_id
+        for company in companies or [self.env["res.company"]]:
+            self._check_formula_loop(
+                all_kpis.filtered(lambda k, c=company: k._is_visible_from(c))
+            )
+
+    def _is_visible_from(self, company):
+        """Whether formulas of ``company`` (empty: shared) may name this KPI."""
+        return not self.company_id or self.company_id == company
+
+    @api.model
+    def _check_formula_loop(self, kpis):
         graph = {
             k.code: formula_tools.formula_codes(k.formula)
-            for k in all_kpis
+            for k in kpis
             if k.kpi_type == "formula" and k.formula
         }
         cycle = formula_tools.find_cycle(graph)
@@ -312,8 +368,12 @@ class SalesAssessmentKpi(models.Model):
     # Computation
     # ------------------------------------------------------------------
 
-    def _get_dependencies(self):
-        """Return self plus every KPI the formulas of self refer to, recursively."""
+    def _get_dependencies(self, company):
+        """Return self plus every KPI the formulas of self refer to, recursively.
+
+        Codes resolve inside ``company``: its own KPIs and the shared ones, so
+        two companies may each have a KPI coded ``won``.
+        """
         result = self
         todo = self.filtered(lambda k: k.kpi_type == "formula")
         while todo:
@@ -321,33 +381,39 @@ class SalesAssessmentKpi(models.Model):
             for kpi in todo:
                 codes |= formula_tools.formula_codes(kpi.formula)
             found = self.with_context(active_test=False).search(
-                [("code", "in", list(codes))]
+                [("code", "in", list(codes)), ("company_id", "in", [company.id, False])]
             ) - result
             result |= found
             todo = found.filtered(lambda k: k.kpi_type == "formula")
         return result
 
-    def _compute_values(self, period, subject_ids, manual_values=None):
+    def _compute_values(self, period, subject_ids, manual_values=None, keys=None):
         """Measure every KPI of self for all subjects at once.
+
+        Builtin and domain KPIs are measured once per subject (one query per
+        KPI); manual and formula KPIs are then resolved per *key*, so that one
+        salesperson assessed by two scorecards keeps one manual value per
+        evaluation.
 
         :param period: a :class:`Period`
         :param subject_ids: ids of res.users (or crm.team when period.group is team)
-        :param manual_values: {kpi_id: {subject_id: value}} for manual KPIs
-        :return: {kpi_id: {subject_id: value}} for self and their dependencies;
-            a subject without records gets 0.
+        :param manual_values: {kpi_id: {key: value}} for manual KPIs
+        :param keys: {key: subject_id}, e.g. evaluation ids; default: the subjects
+        :return: {kpi_id: {key: value}} for self and their dependencies;
+            a key without records gets 0.
         """
         manual_values = manual_values or {}
-        kpis = self._get_dependencies()
-        if any(k.kpi_type == "builtin" for k in kpis):
-            self._flush_builtin_sources()
+        keys = keys if keys is not None else {sid: sid for sid in subject_ids}
+        kpis = self._get_dependencies(period.company)
         values = {}
         for kpi in kpis.filtered(lambda k: k.kpi_type != "formula"):
             if kpi.kpi_type == "manual":
                 raw = manual_values.get(kpi.id, {})
+                values[kpi.id] = {key: float(raw.get(key) or 0.0) for key in keys}
             else:
-                raw = kpi._measure(period, subject_ids)
-            values[kpi.id] = {sid: float(raw.get(sid) or 0.0) for sid in subject_ids}
-        kpis._compute_formula_values(values, subject_ids)
+                raw = kpi._measure(period, list(set(keys.values())))
+                values[kpi.id] = {key: float(raw.get(sid) or 0.0) for key, sid in keys.items()}
+        kpis._compute_formula_values(values, list(keys))
         return values
 
     def _compute_formula_values(self, values, subject_ids):
@@ -376,226 +442,61 @@ class SalesAssessmentKpi(models.Model):
             return self._measure_builtin(period, subject_ids)
         return self._measure_domain(period, subject_ids)
 
-    # -- builtin metrics: each one is a set of rows (subject_id, res_id, value)
+    # -- builtin metrics: declared in the registry (sales.assessment.metric)
+
+    @api.model
+    def _selection_builtin_metric(self):
+        return self.env["sales.assessment.metric"]._selection()
 
     def _measure_builtin(self, period, subject_ids):
-        query, _model, agg = self._builtin_rows(period)
-        agg_sql = {
-            "sum": SQL("SUM(rows.value)"),
-            "avg": SQL("AVG(rows.value)"),
-            "count": SQL("COUNT(DISTINCT rows.res_id)"),
-        }[agg]
-        self.env.cr.execute(SQL(
-            "SELECT rows.subject_id, %s FROM (%s) AS rows "
-            "WHERE rows.subject_id = ANY(%s) GROUP BY rows.subject_id",
-            agg_sql, query, list(subject_ids),
-        ))
-        return dict(self.env.cr.fetchall())
+        return self.env["sales.assessment.metric"]._measure(
+            self.builtin_metric, period, subject_ids
+        )
 
     def _builtin_source_ids(self, period, subject_id):
         """Return (model, ids) of the records counted for one subject."""
-        query, model, _agg = self._builtin_rows(period)
-        self._flush_builtin_sources()
-        self.env.cr.execute(SQL(
-            "SELECT DISTINCT rows.res_id FROM (%s) AS rows WHERE rows.subject_id = %s",
-            query, subject_id,
-        ))
-        return model, [row[0] for row in self.env.cr.fetchall()]
-
-    def _flush_builtin_sources(self):
-        for model in ("sale.order", "sale.order.line", "account.move", "account.move.line",
-                      "account.partial.reconcile", "crm.lead", "mail.message",
-                      "res.partner", "crm.team.member"):
-            self.env[model].flush_model()
-
-    def _builtin_rows(self, period):
-        """Return (SQL of rows, model of res_id, aggregate) of the builtin metric."""
-        method = getattr(self, f"_rows_{self.builtin_metric}")
-        return method(period)
+        return self.env["sales.assessment.metric"]._source_ids(
+            self.builtin_metric, period, subject_id
+        )
 
     @staticmethod
     def _bounds(period):
-        start = datetime.combine(period.date_from, time.min)
-        stop = datetime.combine(period.date_to + timedelta(days=1), time.min)
-        return start, stop
-
-    def _order_rows(self, period, value):
-        start, stop = self._bounds(period)
-        col = SQL.identifier("so", "team_id" if period.group == "team" else "user_id")
-        return SQL(
-            "SELECT %s AS subject_id, so.id AS res_id, %s AS value FROM sale_order so "
-            "WHERE so.state = 'sale' AND so.company_id = %s "
-            "AND so.date_order >= %s AND so.date_order < %s",
-            col, value, period.company.id, start, stop,
-        )
-
-    # as sale.report: product lines' untaxed subtotals, in company currency
-    _ORDER_AMOUNT = SQL(
-        "(SELECT COALESCE(SUM(sol.price_subtotal), 0) FROM sale_order_line sol "
-        "WHERE sol.order_id = so.id AND sol.display_type IS NULL "
-        "AND sol.product_id IS NOT NULL) / COALESCE(NULLIF(so.currency_rate, 0), 1.0)"
-    )
-
-    def _rows_revenue_ordered(self, period):
-        return self._order_rows(period, self._ORDER_AMOUNT), "sale.order", "sum"
-
-    def _rows_orders_count(self, period):
-        return self._order_rows(period, SQL("1")), "sale.order", "count"
-
-    def _rows_avg_order_value(self, period):
-        return self._order_rows(period, self._ORDER_AMOUNT), "sale.order", "avg"
-
-    def _rows_revenue_invoiced(self, period):
-        col = SQL.identifier("am", "team_id" if period.group == "team" else "invoice_user_id")
-        query = SQL(
-            "SELECT %s AS subject_id, am.id AS res_id, "
-            # as account.invoice.report: product lines, in company currency
-            "(SELECT COALESCE(-SUM(aml.balance), 0) FROM account_move_line aml "
-            "WHERE aml.move_id = am.id AND aml.display_type = 'product' "
-            "AND aml.account_id IS NOT NULL) AS value "
-            "FROM account_move am WHERE am.state = 'posted' "
-            "AND am.move_type IN ('out_invoice', 'out_refund') AND am.company_id = %s "
-            "AND am.invoice_date >= %s AND am.invoice_date <= %s",
-            col, period.company.id, period.date_from, period.date_to,
-        )
-        return query, "account.move", "sum"
-
-    def _rows_revenue_collected(self, period):
-        col = SQL.identifier("inv", "team_id" if period.group == "team" else "invoice_user_id")
-        query = SQL(
-            "SELECT %s AS subject_id, pay_line.id AS res_id, apr.amount AS value "
-            "FROM account_partial_reconcile apr "
-            "JOIN account_move_line inv_line ON inv_line.id = apr.debit_move_id "
-            "JOIN account_move inv ON inv.id = inv_line.move_id "
-            "JOIN account_move_line pay_line ON pay_line.id = apr.credit_move_id "
-            "JOIN account_move pay ON pay.id = pay_line.move_id "
-            "WHERE inv.move_type = 'out_invoice' AND inv.state = 'posted' "
-            "AND pay.move_type = 'entry' AND pay.state = 'posted' "
-            "AND inv.company_id = %s AND pay_line.date >= %s AND pay_line.date <= %s",
-            col, period.company.id, period.date_from, period.date_to,
-        )
-        return query, "account.move.line", "sum"
-
-    def _customer_order_rows(self, start, stop, period, flag):
-        col = SQL.identifier("so", "team_id" if period.group == "team" else "user_id")
-        return SQL(
-            "SELECT DISTINCT %s AS subject_id, p.commercial_partner_id AS res_id, "
-            "%s AS value FROM sale_order so JOIN res_partner p ON p.id = so.partner_id "
-            "WHERE so.state = 'sale' AND so.company_id = %s "
-            "AND so.date_order >= %s AND so.date_order < %s",
-            col, flag, period.company.id, start, stop,
-        )
-
-    def _rows_new_customers(self, period):
-        start, stop = self._bounds(period)
-        first_order = SQL(
-            "NOT EXISTS (SELECT 1 FROM sale_order o2 "
-            "JOIN res_partner p2 ON p2.id = o2.partner_id "
-            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
-            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
-            "AND (o2.date_order, o2.id) < (so.date_order, so.id))"
-        )
-        query = SQL(
-            "SELECT * FROM (%s) AS c WHERE c.value",
-            self._customer_order_rows(start, stop, period, first_order),
-        )
-        return query, "res.partner", "count"
-
-    def _rows_repeat_customer_rate(self, period):
-        start, stop = self._bounds(period)
-        repeat = SQL(
-            "CASE WHEN EXISTS (SELECT 1 FROM sale_order o2 "
-            "JOIN res_partner p2 ON p2.id = o2.partner_id "
-            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
-            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
-            "AND o2.date_order < %s) THEN 100.0 ELSE 0.0 END",
-            start,
-        )
-        return self._customer_order_rows(start, stop, period, repeat), "res.partner", "avg"
-
-    def _rows_churn_rate(self, period):
-        start, stop = self._bounds(period)
-        prev_from, prev_to = periods.previous_period(period.date_from, period.date_to)
-        prev = period._replace(date_from=prev_from, date_to=prev_to)
-        prev_start, prev_stop = self._bounds(prev)
-        churned = SQL(
-            "CASE WHEN NOT EXISTS (SELECT 1 FROM sale_order o2 "
-            "JOIN res_partner p2 ON p2.id = o2.partner_id "
-            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
-            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
-            "AND o2.date_order >= %s AND o2.date_order < %s) THEN 100.0 ELSE 0.0 END",
-            start, stop,
-        )
-        rows = self._customer_order_rows(prev_start, prev_stop, period, churned)
-        return rows, "res.partner", "avg"
-
-    def _lead_rows(self, period, condition, date_column, value=SQL("1")):
-        start, stop = self._bounds(period)
-        col = SQL.identifier("l", "team_id" if period.group == "team" else "user_id")
-        return SQL(
-            "SELECT %s AS subject_id, l.id AS res_id, %s AS value FROM crm_lead l "
-            "LEFT JOIN crm_stage st ON st.id = l.stage_id "
-            "WHERE (l.company_id = %s OR l.company_id IS NULL) AND %s "
-            "AND %s >= %s AND %s < %s",
-            col, value, period.company.id, condition,
-            SQL.identifier("l", date_column), start,
-            SQL.identifier("l", date_column), stop,
-        )
-
-    _WON = SQL("(l.type = 'opportunity' AND l.active AND st.is_won)")
-    _LOST = SQL("(l.type = 'opportunity' AND NOT l.active AND l.probability = 0)")
-
-    def _rows_opportunities_won(self, period):
-        return self._lead_rows(period, self._WON, "date_closed"), "crm.lead", "count"
-
-    def _rows_opportunities_lost(self, period):
-        return self._lead_rows(period, self._LOST, "date_closed"), "crm.lead", "count"
-
-    def _rows_win_rate(self, period):
-        condition = SQL("(%s OR %s)", self._WON, self._LOST)
-        value = SQL("CASE WHEN %s THEN 100.0 ELSE 0.0 END", self._WON)
-        return self._lead_rows(period, condition, "date_closed", value), "crm.lead", "avg"
-
-    def _rows_leads_created(self, period):
-        return self._lead_rows(period, SQL("TRUE"), "create_date"), "crm.lead", "count"
-
-    def _rows_avg_sales_cycle_days(self, period):
-        value = SQL("EXTRACT(EPOCH FROM (l.date_closed - l.create_date)) / 86400.0")
-        query = self._lead_rows(period, self._WON, "date_closed", value)
-        return query, "crm.lead", "avg"
-
-    def _rows_activities_done(self, period):
-        start, stop = self._bounds(period)
-        if period.group == "team":
-            subject = SQL("tm.crm_team_id")
-            join = SQL("JOIN crm_team_member tm ON tm.user_id = u.id AND tm.active")
-        else:
-            subject, join = SQL("u.id"), SQL("")
-        query = SQL(
-            "SELECT %s AS subject_id, m.id AS res_id, 1 AS value FROM mail_message m "
-            "JOIN res_users u ON u.partner_id = m.author_id %s "
-            "WHERE m.mail_activity_type_id IS NOT NULL "
-            "AND m.message_type = 'notification' AND m.date >= %s AND m.date < %s",
-            subject, join, start, stop,
-        )
-        return query, "mail.message", "count"
+        """Return the naive UTC datetimes [start, stop) of the period's local days."""
+        return periods.utc_bounds(period.date_from, period.date_to, period.tz)
 
     # -- domain KPIs
 
     def _get_domain_for_period(self, period):
+        """Return the domain of the KPI's records in the period: its own domain,
+        the local days of the period (datetimes cut at the cycle's local
+        midnight) and the period's company."""
         self.ensure_one()
-        model = self.env[self.model_id.model]
         date_field = self.date_field_id.name
         start, stop = self._bounds(period)
         if self.date_field_id.ttype == "date":
             start, stop = period.date_from, period.date_to + timedelta(days=1)
-        domain = self._get_parsed_domain() + [
+        return self._get_parsed_domain() + [
             (date_field, ">=", start),
             (date_field, "<", stop),
-        ]
-        if "company_id" in model._fields:
-            domain.append(("company_id", "in", [period.company.id, False]))
-        return domain
+        ] + self._get_company_domain(period.company)
+
+    def _get_company_domain(self, company):
+        """Records of ``company``; a record without company counts for the
+        company of its sales team, else of its salesperson's main company."""
+        model = self.env[self.model_id.model]
+        if "company_id" not in model._fields:
+            return []
+        user_field = self.user_field_id.name
+        no_company = [("company_id", "=", False), (f"{user_field}.company_id", "=", company.id)]
+        if self.team_field_id:
+            team_field = self.team_field_id.name
+            no_company = [
+                ("company_id", "=", False),
+                "|",
+                (f"{team_field}.company_id", "=", company.id),
+                "&", (team_field, "=", False), (f"{user_field}.company_id", "=", company.id),
+            ]
+        return ["|", ("company_id", "=", company.id), "&"] + no_company
 
     def _group_field(self, period):
         if period.group == "team":
@@ -618,10 +519,16 @@ class SalesAssessmentKpi(models.Model):
             return "__count"
         return f"{self.measure_field_id.name}:{self.aggregation}"
 
-    def _measure_domain_by_members(self, period, team_ids):
-        members = self.env["crm.team.member"].sudo().with_context(active_test=False).search(
+    def _get_team_members(self, team_ids):
+        """Memberships whose values make up a team's value when the KPI has no
+        team field (archived ones included: they sold for the team)."""
+        # sudo: a team's figure counts all of its members, whoever reads it
+        return self.env["crm.team.member"].sudo().with_context(active_test=False).search(
             [("crm_team_id", "in", list(team_ids))]
         )
+
+    def _measure_domain_by_members(self, period, team_ids):
+        members = self._get_team_members(team_ids)
         user_values = self._measure_domain(
             period._replace(group="user"), members.user_id.ids
         )
@@ -632,17 +539,42 @@ class SalesAssessmentKpi(models.Model):
 
     # -- sources
 
-    def _get_sources_action(self, period, subject_id):
-        """Return an action listing exactly the records behind a subject's value."""
+    def _get_source_domain(self, period, subject_id):
+        """Return (model, domain) of exactly the records behind a subject's
+        value, or (False, False) for KPIs not read from records."""
         self.ensure_one()
         if self.kpi_type == "builtin":
             model, ids = self._builtin_source_ids(period, subject_id)
-            domain = [("id", "in", ids)]
-        elif self.kpi_type == "domain":
-            model = self.model_id.model
-            group_field = self._group_field(period) or self.user_field_id.name
-            domain = self._get_domain_for_period(period) + [(group_field, "=", subject_id)]
-        else:
+            return model, [("id", "in", ids)]
+        if self.kpi_type == "domain":
+            group_field = self._group_field(period)
+            if group_field:
+                condition = [(group_field, "=", subject_id)]
+            else:  # a team's value is the sum of its members' values
+                users = self._get_team_members([subject_id]).user_id
+                condition = [(self.user_field_id.name, "in", users.ids)]
+            return self.model_id.model, self._get_domain_for_period(period) + condition
+        if self.kpi_type == "formula":
+            return self._get_formula_source_domain(period, subject_id)
+        return False, False
+
+    def _get_formula_source_domain(self, period, subject_id):
+        """The records of a formula are those of the KPIs it combines, when
+        they are records of one model."""
+        deps = (self._get_dependencies(period.company) - self).filtered(
+            lambda k: k.kpi_type in ("builtin", "domain")
+        )
+        sources = [kpi._get_source_domain(period, subject_id) for kpi in deps]
+        models_ = {model for model, _domain in sources}
+        if len(models_) != 1:
+            return False, False
+        return models_.pop(), expression.OR([domain for _model, domain in sources])
+
+    def _get_sources_action(self, period, subject_id):
+        """Return an action listing exactly the records behind a subject's value."""
+        self.ensure_one()
+        model, domain = self._get_source_domain(period, subject_id)
+        if not model:
             return False
         return {
             "type": "ir.actions.act_window",

@@ -1,15 +1,24 @@
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 
 class SalesAssessmentTarget(models.Model):
     """The target of one KPI for one salesperson (or one team) in one cycle.
-    Every change is recorded in the chatter of the cycle."""
+
+    Every change is tracked (author, old → new) in the target's own chatter,
+    which only those who may read the target read: the salesperson, the
+    leaders of their teams and the managers — never the cycle's chatter,
+    which every salesperson of the cycle reads.
+
+    Access: a salesperson reads their own targets; a team leader reads the
+    targets of their teams and of their members; managers read, create,
+    change and delete every target of their companies; nobody changes the
+    targets of a closed cycle.
+    """
 
     _name = "sales.assessment.target"
     _description = "Assessment Target"
+    _inherit = ["mail.thread"]
     _order = "cycle_id desc, team_id, user_id, kpi_id"
     _check_company_auto = True
 
@@ -18,7 +27,7 @@ class SalesAssessmentTarget(models.Model):
         check_company=True,
     )
     kpi_id = fields.Many2one("sales.assessment.kpi", string="KPI", required=True,
-                             ondelete="restrict")
+                             ondelete="restrict", check_company=True)
     user_id = fields.Many2one(
         "res.users", string="Salesperson", index=True,
         help="Leave empty for a target of the whole team.",
@@ -27,11 +36,11 @@ class SalesAssessmentTarget(models.Model):
         "crm.team", string="Sales Team", index=True,
         help="The team of the target; with a salesperson, the team they sell for.",
     )
-    target_value = fields.Float(string="Target", required=True)
+    target_value = fields.Float(string="Target", required=True, tracking=True)
     unit = fields.Selection(related="kpi_id.unit")
     company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True)
     cycle_state = fields.Selection(related="cycle_id.state", string="Cycle Status")
-    note = fields.Char()
+    note = fields.Char(tracking=True)
 
     def init(self):
         self.env.cr.execute(
@@ -68,73 +77,68 @@ class SalesAssessmentTarget(models.Model):
         for target in self:
             if not target.user_id and not target.team_id:
                 raise ValidationError(_("Set the salesperson or the sales team of the target."))
-            duplicate = self.search_count(
-                [
-                    ("id", "!=", target.id),
-                    ("cycle_id", "=", target.cycle_id.id),
-                    ("kpi_id", "=", target.kpi_id.id),
-                    ("user_id", "=", target.user_id.id),
-                ]
-                + ([] if target.user_id else [("team_id", "=", target.team_id.id)])
+            if self._find_duplicate(target.cycle_id.id, target.kpi_id.id, target.user_id.id,
+                                    target.team_id.id, exclude_id=target.id):
+                target._raise_duplicate()
+
+    @api.model
+    def _find_duplicate(self, cycle_id, kpi_id, user_id, team_id, exclude_id=None):
+        """Whether another target has this cycle, KPI and subject (a salesperson,
+        or a team without salesperson)."""
+        domain = [("cycle_id", "=", cycle_id), ("kpi_id", "=", kpi_id),
+                  ("user_id", "=", user_id or False)]
+        if not user_id:
+            domain.append(("team_id", "=", team_id or False))
+        if exclude_id:
+            domain.append(("id", "!=", exclude_id))
+        # sudo: a duplicate is one whoever may read it
+        return bool(self.sudo().search_count(domain, limit=1))
+
+    def _raise_duplicate(self):
+        raise ValidationError(
+            _(
+                "%(subject)s already has a target for %(kpi)s in %(cycle)s: edit that one.",
+                subject=(self.user_id or self.team_id).name,
+                kpi=self.kpi_id.name,
+                cycle=self.cycle_id.name,
             )
-            if duplicate:
-                raise ValidationError(
-                    _(
-                        "%(subject)s already has a target for %(kpi)s in %(cycle)s: "
-                        "edit that one.",
-                        subject=(target.user_id or target.team_id).name,
-                        kpi=target.kpi_id.name,
-                        cycle=target.cycle_id.name,
-                    )
-                )
+        )
+
+    @api.model
+    def _check_duplicate_vals(self, vals_list):
+        """Refuse duplicates before they reach the database's unique index."""
+        seen = set()
+        for vals in vals_list:
+            key = (vals.get("cycle_id"), vals.get("kpi_id"), vals.get("user_id") or False,
+                   False if vals.get("user_id") else vals.get("team_id") or False)
+            if key in seen or (all(key[:2]) and self._find_duplicate(*key)):
+                self.new(vals)._raise_duplicate()
+            seen.add(key)
 
     def _check_cycle_editable(self):
-        for target in self:
-            if target.cycle_id.state in ("closed", "cancel"):
-                raise UserError(
-                    _(
-                        "Cycle %(cycle)s is %(state)s: its targets can no longer change.",
-                        cycle=target.cycle_id.name,
-                        state=target.cycle_id.state,
-                    )
-                )
+        """Targets change while their cycle is draft or open."""
+        self.cycle_id._check_targets_editable()
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["sales.assessment.cycle"].browse(
+            [vals["cycle_id"] for vals in vals_list if vals.get("cycle_id")]
+        )._check_targets_editable()
+        self._check_duplicate_vals(vals_list)
         targets = super().create(vals_list)
-        targets._check_cycle_editable()
         for target in targets:
-            target._log_change(None, target.target_value)
+            target.message_post(
+                body=_("Target set to %(value)s.", value=target.target_value),
+                subtype_xmlid="mail.mt_note",
+            )
         return targets
 
     def write(self, vals):
         self._check_cycle_editable()
-        old = {target.id: target.target_value for target in self}
-        result = super().write(vals)
-        if "target_value" in vals:
-            for target in self:
-                if old[target.id] != target.target_value:
-                    target._log_change(old[target.id], target.target_value)
-        return result
+        if "cycle_id" in vals:
+            self.env["sales.assessment.cycle"].browse(vals["cycle_id"])._check_targets_editable()
+        return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_cycle(self):
         self._check_cycle_editable()
-        for target in self:
-            target._log_change(target.target_value, None)
-        return super().unlink()
-
-    def _log_change(self, old, new):
-        """Post who changed what in the chatter of the cycle."""
-        subject = (self.user_id or self.team_id).name
-        if old is None:
-            what = _("set to %(new)s", new=new)
-        elif new is None:
-            what = _("removed (was %(old)s)", old=old)
-        else:
-            what = Markup("%s → %s") % (old, new)
-        body = Markup("%s: %s") % (
-            _("Target %(kpi)s of %(subject)s", kpi=self.kpi_id.name, subject=subject),
-            what,
-        )
-        self.cycle_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note",
-                                          author_id=self.env.user.partner_id.id)

@@ -1,12 +1,16 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import scoring
 
 
 class SalesAssessmentTemplate(models.Model):
     """A scorecard (考核方案): the weighted KPIs and grades that assess the
-    salespeople (or the teams) of some sales teams."""
+    salespeople (or the teams) of some sales teams.
+
+    Access (scorecards, their KPI lines and bands): salespeople and team
+    leaders read; managers create, change and delete; other companies see
+    nothing."""
 
     _name = "sales.assessment.template"
     _description = "Assessment Scorecard"
@@ -62,15 +66,37 @@ class SalesAssessmentTemplate(models.Model):
                     )
                 )
 
-    def _get_subjects(self, cycle):
-        """Return {subject_id: team_id} of the subjects assessed in ``cycle``.
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_evaluated(self):
+        used = self.env["sales.assessment.evaluation"].sudo().search(
+            [("template_id", "in", self.ids)], limit=1
+        )
+        if used:
+            raise UserError(
+                _(
+                    "Scorecard %(name)s has evaluations in cycle %(cycle)s: archive it "
+                    "instead of deleting it.",
+                    name=used.template_id.name,
+                    cycle=used.cycle_id.name,
+                )
+            )
 
+    def _get_subjects(self, cycle):
+        """Return {subject_id: team_id} of the subjects assessed in ``cycle``."""
+        return {subject: teams[0] for subject, teams in self._get_subject_teams(cycle).items()}
+
+    def _get_subject_teams(self, cycle):
+        """Return {subject_id: [team_id, …]} of the subjects assessed in ``cycle``:
+        the covered teams each one belonged to, the evaluation's team first.
+
+        The evaluation's team is the salesperson's main sales team when the
+        scorecard covers it, else the first covered team they belong to.
         Members count when their membership dates overlap the cycle; archived
         users and memberships still count for the cycles they worked in.
         """
         self.ensure_one()
         if self.subject_type == "team":
-            return {team.id: team.id for team in self.team_ids}
+            return {team.id: [team.id] for team in self.team_ids}
         members = (
             self.env["crm.team.member"]
             .with_context(active_test=False)
@@ -81,7 +107,17 @@ class SalesAssessmentTemplate(models.Model):
             start, end = member._get_assessment_dates()
             if (start and start > cycle.date_end) or (end and end < cycle.date_start):
                 continue
-            subjects.setdefault(member.user_id.id, member.crm_team_id.id)
+            teams = subjects.setdefault(member.user_id.id, [])
+            if member.crm_team_id.id not in teams:
+                teams.append(member.crm_team_id.id)
+        main_teams = {
+            user.id: user.sale_team_id.id
+            for user in self.env["res.users"].with_context(active_test=False).browse(subjects)
+        }
+        for user_id, teams in subjects.items():
+            if main_teams[user_id] in teams[1:]:
+                teams.remove(main_teams[user_id])
+                teams.insert(0, main_teams[user_id])
         return subjects
 
 
@@ -120,19 +156,48 @@ class SalesAssessmentTemplateLine(models.Model):
         "sales.assessment.template.band", "line_id", string="Bands", copy=True
     )
 
-    _sql_constraints = [
-        ("weight_positive", "CHECK(weight >= 0)", "A KPI weight cannot be negative."),
-        (
-            "cap_positive",
-            "CHECK(cap_achievement >= 0 AND min_achievement >= 0)",
-            "The cap and the gate of a KPI cannot be negative.",
-        ),
-        (
-            "kpi_unique",
-            "unique(template_id, kpi_id)",
-            "A KPI appears once per scorecard.",
-        ),
-    ]
+    @api.constrains("weight", "cap_achievement", "min_achievement", "scoring_method")
+    def _check_limits(self):
+        for line in self:
+            if line.weight < 0:
+                raise ValidationError(_(
+                    "The weight of KPI %(kpi)s is negative (%(weight)s %%): weights are "
+                    "zero or more and sum to 100 %%.", kpi=line.kpi_id.name, weight=line.weight,
+                ))
+            if line.cap_achievement < 0 or line.min_achievement < 0:
+                raise ValidationError(_(
+                    "The cap and the gate of KPI %(kpi)s cannot be negative: enter "
+                    "percentages of zero or more.", kpi=line.kpi_id.name,
+                ))
+            if (line.scoring_method == "gate" and line.cap_achievement
+                    and line.min_achievement > line.cap_achievement):
+                raise ValidationError(_(
+                    "The gate of KPI %(kpi)s (%(gate)s %%) is above its cap (%(cap)s %%): "
+                    "nobody could pass it. Lower the gate or raise the cap.",
+                    kpi=line.kpi_id.name, gate=line.min_achievement, cap=line.cap_achievement,
+                ))
+
+    @api.constrains("template_id", "kpi_id")
+    def _check_kpi_once(self):
+        for line in self:
+            if len(line.template_id.line_ids.filtered(lambda ln, k=line.kpi_id: ln.kpi_id == k)) > 1:
+                raise ValidationError(_(
+                    "KPI %(kpi)s appears twice in scorecard %(name)s: keep one line and give "
+                    "it the whole weight.", kpi=line.kpi_id.name, name=line.template_id.name,
+                ))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_cycle(self):
+        lines = self.env["sales.assessment.evaluation.line"].sudo().search(
+            [("template_line_id", "in", self.ids), ("cycle_id.state", "=", "closed")], limit=1
+        )
+        if lines:
+            raise UserError(_(
+                "KPI %(kpi)s of scorecard %(name)s was scored in the closed cycle %(cycle)s: "
+                "reopen the cycle first, or archive the scorecard and make a new one.",
+                kpi=lines.kpi_id.name, name=lines.evaluation_id.template_id.name,
+                cycle=lines.cycle_id.name,
+            ))
 
     @api.constrains("scoring_method", "band_ids")
     def _check_bands(self):
@@ -179,5 +244,16 @@ class SalesAssessmentTemplateBand(models.Model):
     line_id = fields.Many2one(
         "sales.assessment.template.line", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(related="line_id.company_id", store=True)
     from_achievement = fields.Float(string="From Achievement (%)", required=True)
     score = fields.Float(required=True)
+
+    @api.constrains("from_achievement", "score")
+    def _check_values(self):
+        for band in self:
+            if band.from_achievement < 0 or band.score < 0:
+                raise ValidationError(_(
+                    "A band of KPI %(kpi)s starts at %(start)s %% with score %(score)s: "
+                    "achievements and scores of bands are zero or more.",
+                    kpi=band.line_id.kpi_id.name, start=band.from_achievement, score=band.score,
+                ))

@@ -8,3 +8,14 @@ from . import test_targets
 from . import test_demo
 from . import test_wizards
 from . import test_tour
+from . import test_timezone
+from . import test_company
+from . import test_privacy
+from . import test_frozen
+from . import test_history
+from . import test_multi_team
+from . import test_manual
+from . import test_sources
+from . import test_bad_input
+from . import test_access_matrix
+from . import test_metric_registry

@@ -9,7 +9,7 @@ from odoo.tests import tagged
 from .common import SalesAssessmentCase
 
 # queries of closing a cycle, whatever its number of salespeople
-CLOSE_QUERIES = 43
+CLOSE_QUERIES = 45
 
 
 @tagged("post_install", "-at_install")

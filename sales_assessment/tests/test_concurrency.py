@@ -1,3 +1,5 @@
+import uuid
+
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
@@ -15,7 +17,7 @@ class TestConcurrentClose(TransactionCase):
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             users = env["res.users"].create(
-                [{"name": f"SA conc {i}", "login": f"sa_conc_{self._testMethodName}_{i}"}
+                [{"name": f"SA conc {i}", "login": f"sa_conc_{self._testMethodName}_{i}_{uuid.uuid4().hex[:8]}"}
                  for i in range(3)]
             )
             team = env["crm.team"].create(
@@ -42,8 +44,8 @@ class TestConcurrentClose(TransactionCase):
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             cycle = env["sales.assessment.cycle"].browse(cycle_id)
+            cycle.write({"state": "cancel"})  # a closed cycle's evaluations are frozen
             cycle.evaluation_ids.unlink()
-            cycle.write({"state": "cancel"})
             cycle.unlink()
             env["sales.assessment.template"].browse(template_id).unlink()
             env["crm.team"].browse(team_id).unlink()

@@ -14,14 +14,26 @@ class TestTargets(SalesAssessmentCase):
         cls.template = cls.make_template([(cls.revenue, 100, {})])
         cls.cycle = cls.make_cycle(cls.template)
 
-    def test_changes_are_tracked_in_cycle_chatter(self):
-        self.set_targets(self.cycle, self.revenue, {self.user_a: 1000})
-        target = self.cycle.target_ids
+    def test_changes_are_tracked_on_the_target(self):
+        Target = self.env["sales.assessment.target"].with_context(tracking_disable=False)
+        target = Target.with_user(self.manager).create({
+            "cycle_id": self.cycle.id, "kpi_id": self.revenue.id,
+            "user_id": self.user_a.id, "target_value": 1000,
+        })
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # records are tracked from the next transaction on
         target.with_user(self.manager).target_value = 1500
-        bodies = self.cycle.message_ids.mapped("body")
-        self.assertTrue(any("1000.0" in b and "1500.0" in b for b in bodies), bodies)
-        change = self.cycle.message_ids.filtered(lambda m: "1500.0" in m.body)[:1]
-        self.assertEqual(change.author_id, self.manager.partner_id)
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking is written when the transaction commits
+        tracking = target.sudo().message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "target_value")
+        self.assertEqual((tracking.old_value_float, tracking.new_value_float), (1000.0, 1500.0))
+        self.assertEqual(tracking.mail_message_id.author_id, self.manager.partner_id)
+        self.assertTrue(any("1000" in (m.body or "") for m in target.message_ids))
+        # nothing of it reaches the cycle's chatter, read by every salesperson
+        self.assertFalse(any("1500" in (m.body or "") for m in self.cycle.message_ids))
+        self.assertFalse(self.cycle.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "target_value"))
 
     def _allocate(self, method, team_target, weights=None):
         wizard_form = Form(self.env["sales.assessment.target.allocate"])

@@ -105,5 +105,5 @@ class TestValidation(SalesAssessmentCase):
         self.set_targets(cycle, self.kpi("won"), {self.user_a: 3})
         cycle.action_open()
         cycle.action_close()
-        with self.assertRaisesRegex(UserError, "can no longer change"):
+        with self.assertRaisesRegex(UserError, "Reopen the cycle first"):
             cycle.target_ids.target_value = 5

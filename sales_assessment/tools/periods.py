@@ -17,14 +17,19 @@ Contract:
   for any other range.
 * Prorated values are rounded half away from zero to 2 decimals, on the
   decimal value of the input (as Odoo's ``float_round`` does).
+* Datetime sources are cut at local midnight: :func:`utc_bounds` turns a
+  range of local days into the half-open range of naive UTC datetimes
+  [first midnight, midnight after the last day) in an IANA timezone, across
+  daylight-saving changes.
 * Invalid input (unknown period type, end before start, dates out of the
-  supported range) raises :class:`PeriodError`.
+  supported range, unknown timezone) raises :class:`PeriodError`.
 """
 
 import calendar
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Context, Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 _LETTERS = {"quarter": "Q", "half": "H"}
@@ -217,3 +222,33 @@ def prorate(value, date_start, date_end, present_start=None, present_end=None):
 def overlaps(a_start, a_end, b_start, b_end):
     """Return whether the ranges [a_start, a_end] and [b_start, b_end] share a day."""
     return a_start <= b_end and b_start <= a_end
+
+
+def _zone(tz_name):
+    """Return the ZoneInfo of ``tz_name``; refuse unknown names."""
+    try:
+        return ZoneInfo(tz_name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise PeriodError(f"Unknown timezone: {tz_name!r}.") from error
+
+
+def _utc_midnight(day, zone):
+    """Return the naive UTC datetime of local midnight starting ``day`` in ``zone``."""
+    local = datetime.combine(day, time.min, tzinfo=zone)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def utc_bounds(date_start, date_end, tz_name="UTC"):
+    """Return (start, stop) naive UTC datetimes bounding the local days
+    [date_start, date_end] of timezone ``tz_name``: start included, stop
+    excluded. In Asia/Shanghai, January 2025 is
+    [2024-12-31 16:00, 2025-01-31 16:00)."""
+    _check_order(date_start, date_end)
+    zone = _zone(tz_name)
+    return _utc_midnight(date_start, zone), _utc_midnight(_shift(date_end, 1), zone)
+
+
+def local_date(utc_datetime, tz_name="UTC"):
+    """Return the local day, in ``tz_name``, of a naive UTC datetime."""
+    aware = utc_datetime.replace(tzinfo=timezone.utc)
+    return aware.astimezone(_zone(tz_name)).date()

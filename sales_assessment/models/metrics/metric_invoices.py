@@ -1,0 +1,48 @@
+from odoo import models
+from odoo.tools import SQL
+from odoo.tools.translate import LazyGettext as _lt
+
+from ..sales_assessment_metric import metric
+
+INVOICE_SOURCES = ("account.move", "account.move.line", "account.partial.reconcile")
+
+
+class SalesAssessmentMetricInvoices(models.AbstractModel):
+    """Metrics of posted customer invoices and the payments reconciled with
+    them, by invoice salesperson (or team) and invoice or payment date
+    (dates: taken as they are, in every timezone)."""
+
+    _inherit = "sales.assessment.metric"
+
+    @metric("revenue_invoiced", _lt("Revenue Invoiced"), "account.move", "sum",
+            INVOICE_SOURCES)
+    def _metric_revenue_invoiced(self, period):
+        return SQL(
+            "SELECT %s AS subject_id, am.id AS res_id, "
+            # as account.invoice.report: product lines, in company currency
+            "(SELECT COALESCE(-SUM(aml.balance), 0) FROM account_move_line aml "
+            "WHERE aml.move_id = am.id AND aml.display_type = 'product' "
+            "AND aml.account_id IS NOT NULL) AS value "
+            "FROM account_move am WHERE am.state = 'posted' "
+            "AND am.move_type IN ('out_invoice', 'out_refund') AND am.company_id = %s "
+            "AND am.invoice_date >= %s AND am.invoice_date <= %s",
+            self._subject(period, "am", "invoice_user_id"), period.company.id,
+            period.date_from, period.date_to,
+        )
+
+    @metric("revenue_collected", _lt("Revenue Collected"), "account.move.line", "sum",
+            INVOICE_SOURCES)
+    def _metric_revenue_collected(self, period):
+        return SQL(
+            "SELECT %s AS subject_id, pay_line.id AS res_id, apr.amount AS value "
+            "FROM account_partial_reconcile apr "
+            "JOIN account_move_line inv_line ON inv_line.id = apr.debit_move_id "
+            "JOIN account_move inv ON inv.id = inv_line.move_id "
+            "JOIN account_move_line pay_line ON pay_line.id = apr.credit_move_id "
+            "JOIN account_move pay ON pay.id = pay_line.move_id "
+            "WHERE inv.move_type = 'out_invoice' AND inv.state = 'posted' "
+            "AND pay.move_type = 'entry' AND pay.state = 'posted' "
+            "AND inv.company_id = %s AND pay_line.date >= %s AND pay_line.date <= %s",
+            self._subject(period, "inv", "invoice_user_id"), period.company.id,
+            period.date_from, period.date_to,
+        )
