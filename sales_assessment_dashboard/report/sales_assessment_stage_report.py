@@ -8,7 +8,8 @@ class SalesAssessmentStageReport(models.Model):
     stage changes Odoo tracks on ``crm.lead`` (``mail.tracking.value`` on
     ``stage_id``): a lead enters its first stage when created, each change
     moves it on, and the last stay ends when the lead is closed (or now).
-    ``lead_count`` counts each lead once per stage and cycle: the funnel."""
+    ``lead_count`` counts each lead once per stage and cycle: the funnel.
+    Stays in a won stage count in the funnel but have no dwell time."""
 
     _name = "sales.assessment.stage.report"
     _description = "Sales Assessment Stage Dwell Time"
@@ -33,6 +34,7 @@ class SalesAssessmentStageReport(models.Model):
     _depends = {
         "crm.lead": ["stage_id", "user_id", "team_id", "company_id", "create_date",
                      "date_closed", "type"],
+        "crm.stage": ["is_won", "sequence"],
         "mail.tracking.value": ["field_id", "old_value_integer", "new_value_integer",
                                 "mail_message_id"],
         "mail.message": ["model", "res_id", "date"],
@@ -90,6 +92,13 @@ class SalesAssessmentStageReport(models.Model):
 
     @api.model
     def _select(self):
+        # a won opportunity does not wait in its won stage: no dwell time there
+        days = SQL(
+            """CASE WHEN stage.is_won THEN NULL
+                    ELSE EXTRACT(EPOCH FROM LEAST(stays.date_out, bounds.cycle_end)
+                                            - GREATEST(stays.date_in, bounds.cycle_start))
+                         / 86400.0 END"""
+        )
         return SQL(
             """
             SELECT ROW_NUMBER() OVER (ORDER BY bounds.id, stays.lead_id, stays.date_in) AS id,
@@ -102,17 +111,14 @@ class SalesAssessmentStageReport(models.Model):
                    stage.sequence AS stage_sequence,
                    stays.date_in AS date_in,
                    stays.date_out AS date_out,
-                   EXTRACT(EPOCH FROM LEAST(stays.date_out, bounds.cycle_end)
-                                      - GREATEST(stays.date_in, bounds.cycle_start))
-                       / 86400.0 AS dwell_days,
-                   EXTRACT(EPOCH FROM LEAST(stays.date_out, bounds.cycle_end)
-                                      - GREATEST(stays.date_in, bounds.cycle_start))
-                       / 86400.0 AS total_days,
+                   %(days)s AS dwell_days,
+                   %(days)s AS total_days,
                    CASE WHEN ROW_NUMBER() OVER (
                             PARTITION BY bounds.id, stays.lead_id, stays.stage_id
                             ORDER BY stays.date_in) = 1
                         THEN 1 ELSE 0 END AS lead_count
-            """
+            """,
+            days=days,
         )
 
     @api.model

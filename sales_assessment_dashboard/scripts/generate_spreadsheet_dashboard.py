@@ -109,9 +109,9 @@ def figures(sample):
             "legendPosition": "right", "dataSetsHaveTitle": False, "aggregated": False,
         }
     return [
-        {"id": CHART_TREND, "x": 0, "y": 560, "width": 900, "height": 300,
+        {"id": CHART_TREND, "x": 0, "y": 700, "width": 640, "height": 300,
          "tag": "chart", "data": trend},
-        {"id": CHART_GRADES, "x": 920, "y": 560, "width": 420, "height": 300,
+        {"id": CHART_GRADES, "x": 660, "y": 700, "width": 400, "height": 300,
          "tag": "chart", "data": grades},
     ]
 
@@ -129,20 +129,25 @@ SAMPLE_TREND = [("Q4 2025", 71.2), ("Q1 2026", 74.5), ("Q2 2026", 76.1),
                 ("Q3 2026", 79.8), ("Q4 2026", 77.4)]
 
 
+def text(term):
+    """A label the Dashboards app shows in the user's language (Odoo extracts
+    the ``_t`` terms of ``*_dashboard.json`` data files into the .pot)."""
+    return f'=_t("{term}")'
+
+
 def cells(sample):
     result = {
-        "A1": {"content": "Sales Assessment", "style": 1},
-        "A3": {"content": "Attainment by KPI", "style": 2},
-        "B3": {"content": "Achievement (%)", "style": 2},
-        "C3": {"content": "Score", "style": 2},
-        "D3": {"content": "Grade", "style": 2},
-        "E3": {"content": "Salespeople", "style": 2},
-        "A18": {"content": "Top 10", "style": 2},
-        "A37": {"content": "Score trend", "style": 2},
+        "A1": {"content": text("Sales Assessment"), "style": 1},
+        "A3": {"content": text("Attainment by KPI"), "style": 2},
+        "B3": {"content": text("Achievement (%)"), "style": 2},
+        "C3": {"content": text("Score"), "style": 2},
+        "D3": {"content": text("Grade"), "style": 2},
+        "E3": {"content": text("Salespeople"), "style": 2},
+        "A18": {"content": text("Top 10"), "style": 2},
     }
     headers = ["Rank", "Salesperson", "Sales Team", "Score", "Grade"]
     for index, header in enumerate(headers):
-        result[f"{col(index)}19"] = {"content": header, "style": 2}
+        result[f"{col(index)}19"] = {"content": text(header), "style": 2}
     if sample:
         for row, (kpi, achievement, score) in enumerate(SAMPLE_KPIS, start=4):
             result[f"A{row}"] = {"content": kpi}

@@ -79,6 +79,17 @@ class TestStageDwell(DashboardCase):
         )
         self.assertEqual((count, stays), (1, 2))
 
+    def test_no_dwell_in_won_stage(self):
+        self.stages[2].is_won = True
+        lead = self.lead_moving(
+            datetime(2025, 1, 10), [datetime(2025, 1, 11), datetime(2025, 1, 12)]
+        )
+        [[count, dwell]] = self.env["sales.assessment.stage.report"]._read_group(
+            [("lead_id", "=", lead.id), ("stage_id", "=", self.stages[2].id)],
+            [], ["lead_count:sum", "dwell_days:avg"],
+        )
+        self.assertEqual((count, dwell), (1, None))
+
     def test_win_loss_and_lost_reasons(self):
         reason = self.env["crm.lost.reason"].create({"name": "SA too expensive"})
         self.make_opportunity(self.user_a, "won", date(2025, 2, 1))
