@@ -17,14 +17,21 @@ class SalesAssessmentCycle(models.Model):
 
     def _compute_evaluations(self):
         res = super()._compute_evaluations()
-        if self.state == "open":
+        if self.state != "open":
+            return res
+        if self.env.context.get("sales_assessment_closing"):
+            # pacing is about the rest of an open cycle: the close only ends the
+            # coaching the last refresh left open (no query when there is none)
+            coached = self.evaluation_ids.filtered("coaching_open")
+            self._close_coaching_activities(coached, _("Cycle closed"))
+        else:
             self._compute_pacing()
         return res
 
     def _action_close(self):
-        res = super()._action_close()
-        self._close_coaching_activities(self.evaluation_ids, _("Cycle closed"))
-        return res
+        return super(
+            SalesAssessmentCycle, self.with_context(sales_assessment_closing=True)
+        )._action_close()
 
     # -- pacing and projection
 
@@ -65,8 +72,10 @@ class SalesAssessmentCycle(models.Model):
             })
             by_evaluation[line.evaluation_id.id].append(status)
         self._bulk_write(lines, vals_list)
+        statuses = [evaluations._worst_pacing(by_evaluation[ev.id]) for ev in evaluations]
         self._bulk_write(evaluations, [
-            {"pacing": evaluations._worst_pacing(by_evaluation[ev.id])} for ev in evaluations
+            {"pacing": status, "coaching_open": status == "off_track" and bool(ev._get_coach())}
+            for ev, status in zip(evaluations, statuses)
         ])
         self._sync_coaching_activities(evaluations)
 
@@ -132,10 +141,7 @@ class SalesAssessmentCycle(models.Model):
             ("activity_type_id", "=", activity_type.id),
         ])
         coached = set(existing.mapped("res_id"))
-        off = evaluations.filtered(
-            lambda ev: ev.pacing == "off_track" and ev.user_id and ev.team_id.user_id
-            and ev.team_id.user_id != ev.user_id
-        )
+        off = evaluations.filtered("coaching_open")
         for evaluation in off.filtered(lambda ev: ev.id not in coached):
             evaluation.activity_schedule(
                 COACHING_ACTIVITY,
@@ -148,9 +154,11 @@ class SalesAssessmentCycle(models.Model):
                     kpis=", ".join(evaluation.line_ids.filtered(
                         lambda ln: ln.pacing == "off_track").kpi_id.mapped("name")),
                 ),
-                user_id=evaluation.team_id.user_id.id,
+                user_id=evaluation._get_coach().id,
             )
-        self._close_coaching_activities(evaluations - off, _("Back on track"))
+        self._close_coaching_activities(
+            evaluations.filtered(lambda ev: ev.id in coached) - off, _("Back on track")
+        )
 
     @api.model
     def _close_coaching_activities(self, evaluations, feedback):

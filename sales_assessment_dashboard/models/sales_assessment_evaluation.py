@@ -17,6 +17,11 @@ class SalesAssessmentEvaluation(models.Model):
         help="Approved and proposed bonuses minus penalties (reward addon).",
     )
     has_rewards = fields.Boolean(compute="_compute_reward_total")
+    coaching_open = fields.Boolean(
+        readonly=True, copy=False,
+        help="The last refresh found this salesperson off track and gave their team "
+        "leader a coaching activity (closed when back on track or at the close).",
+    )
 
     def _compute_reward_total(self):
         totals = self._get_reward_totals()
@@ -42,6 +47,12 @@ class SalesAssessmentEvaluation(models.Model):
             sign = -1 if reward_type == "penalty" else 1
             totals[evaluation.id] = totals.get(evaluation.id, 0.0) + sign * (amount or 0.0)
         return totals
+
+    def _get_coach(self):
+        """The team leader who coaches this salesperson (never themselves)."""
+        self.ensure_one()
+        leader = self.team_id.user_id
+        return leader if self.user_id and leader != self.user_id else self.env["res.users"]
 
     @api.model
     def _worst_pacing(self, statuses):
