@@ -81,6 +81,22 @@ template_db() {
     echo "$name"
 }
 
+# The side-by-side benchmark (ours, gamification, plain SQL) at a small size,
+# in the test database before it is dropped: its figures must agree.
+run_bench_smoke() {
+    local log="$LOG_DIR/bench-smoke.log"
+    sa_log "Benchmark smoke test (20 salespeople; log: $log)"
+    if "$SA_VENV/bin/python" "$SA_REPO/tests/benchmarks/bench_side_by_side.py" \
+        -c "$SA_CONF" -d "$1" --odoo "$ODOO_SRC" --salespeople 20 --orders 5000 \
+        --invoices 2000 --leads 1000 --runs 1 --smoke >"$log" 2>&1; then
+        grep -vE " (INFO|WARNING) " "$log" >&2
+        record bench 1 0
+    else
+        tail -30 "$log" >&2
+        record bench 0 1
+    fi
+}
+
 run_odoo_tests() {
     local db="sa_test_$$" log="$LOG_DIR/odoo-tests.log" tpl line
     tpl="$(template_db)" || { record odoo 0 1; return; }
@@ -93,6 +109,7 @@ run_odoo_tests() {
         --test-tags "/sales_assessment,/sales_assessment_reward,/sales_assessment_dashboard" \
         --http-port "${SA_TEST_HTTP_PORT:-8169}" >"$log" 2>&1
     local rc=$?
+    run_bench_smoke "$db"
     sa_psql -qc "drop database if exists $db" >/dev/null 2>&1
     rm -rf "${filestore:?}/$db"
     grep -E " (ERROR|CRITICAL) |^(FAIL|ERROR):" "$log" >&2
@@ -127,13 +144,13 @@ ELAPSED=$(($(date +%s) - START))
 
 "$SA_VENV/bin/python" - "$SA_REPO/.test-summary.json" "$PASSED" "$FAILED" "$ELAPSED" \
     "$(git -C "$SA_REPO" rev-parse --verify -q HEAD || echo unknown)" \
-    "${LAYER[lint]}" "${LAYER[pytest]}" "${LAYER[odoo]}" <<'PY'
+    "${LAYER[lint]}" "${LAYER[pytest]}" "${LAYER[odoo]}" "${LAYER[bench]:-0 1}" <<'PY'
 import json, sys
-path, passed, failed, elapsed, commit, lint, pyt, odoo = sys.argv[1:]
+path, passed, failed, elapsed, commit, lint, pyt, odoo, bench = sys.argv[1:]
 layer = lambda s: dict(zip(("passed", "failed"), map(int, s.split())))
 json.dump({"commit": commit, "passed": int(passed), "failed": int(failed),
            "seconds": int(elapsed), "lint": layer(lint), "pytest": layer(pyt),
-           "odoo": layer(odoo)}, open(path, "w"), indent=2)
+           "odoo": layer(odoo), "bench": layer(bench)}, open(path, "w"), indent=2)
 PY
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

@@ -18,6 +18,8 @@ from .sales_assessment_kpi import Period
 _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
+LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
+WORKFLOW_VERBS = ("open", "refresh", "close", "reopen", "cancel")
 # what the figures of a closed cycle depend on
 FROZEN_CYCLE_FIELDS = {
     "date_start", "date_end", "tz", "company_id", "template_ids", "period_type",
@@ -107,6 +109,16 @@ class SalesAssessmentCycle(models.Model):
     reopen_reason = fields.Text(
         copy=False, help="Why the cycle was last reopened (required to reopen)."
     )
+    can_open = fields.Boolean(compute="_compute_can_workflow")
+    cannot_open_reason = fields.Char(compute="_compute_can_workflow")
+    can_refresh = fields.Boolean(compute="_compute_can_workflow")
+    cannot_refresh_reason = fields.Char(compute="_compute_can_workflow")
+    can_close = fields.Boolean(compute="_compute_can_workflow")
+    cannot_close_reason = fields.Char(compute="_compute_can_workflow")
+    can_reopen = fields.Boolean(compute="_compute_can_workflow")
+    cannot_reopen_reason = fields.Char(compute="_compute_can_workflow")
+    can_cancel = fields.Boolean(compute="_compute_can_workflow")
+    cannot_cancel_reason = fields.Char(compute="_compute_can_workflow")
     evaluation_count = fields.Integer(compute="_compute_evaluation_count")
     target_count = fields.Integer(compute="_compute_evaluation_count")
 
@@ -249,19 +261,97 @@ class SalesAssessmentCycle(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def _check_manager(self, verb):
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
-            raise AccessError(
-                _(
-                    "Only sales assessment managers can %(verb)s a cycle.",
-                    verb=verb,
-                )
-            )
+    def _is_manager(self):
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_workflow(self):
+        for cycle in self:
+            for verb in WORKFLOW_VERBS:
+                refusal = cycle._get_refusal(verb)
+                cycle[f"can_{verb}"] = not refusal
+                cycle[f"cannot_{verb}_reason"] = refusal[1] if refusal else False
+
+    def _get_refusal(self, verb):
+        """Return (error class, message) refusing ``verb`` on this cycle to the
+        current user, or None when they may do it."""
+        self.ensure_one()
+        return getattr(self, f"_get_{verb}_refusal")()
+
+    def _get_open_refusal(self):
+        if not self._is_manager():
+            return AccessError, _("Only sales assessment managers can open a cycle.")
+        if self.state != "draft":
+            return UserError, _("Only draft cycles can be opened: %(name)s is not a draft.",
+                                name=self.name)
+        return None
+
+    def _get_refresh_refusal(self):
+        if not (self.env.su or self.env.user.has_group(LEADER_GROUP)):
+            return AccessError, _("Only team leaders and managers refresh a cycle.")
+        if self.state != "open":
+            return UserError, _(
+                "Only open cycles have live figures: closed cycles are frozen, draft and "
+                "cancelled ones have none (%(name)s).", name=self.name)
+        return None
+
+    def _get_close_refusal(self):
+        if not self._is_manager():
+            return AccessError, _("Only sales assessment managers can close a cycle.")
+        if self.state == "draft":
+            return UserError, _("Cycle %(name)s is a draft: only open cycles can be closed.",
+                                name=self.name)
+        if self.state == "cancel":
+            return UserError, _(
+                "Cycle %(name)s is cancelled: only open cycles can be closed.", name=self.name)
+        return None
+
+    def _get_reopen_refusal(self):
+        if not self._is_manager():
+            return AccessError, _("Only sales assessment managers can reopen a cycle.")
+        if self.state != "closed":
+            return UserError, _("Only closed cycles can be reopened: %(name)s is not closed.",
+                                name=self.name)
+        return None
+
+    def _get_cancel_refusal(self):
+        if not self._is_manager():
+            return AccessError, _("Only sales assessment managers can cancel a cycle.")
+        if self.state == "closed":
+            return UserError, _("Reopen a closed cycle before cancelling it (%(name)s).",
+                                name=self.name)
+        return None
+
+    def _get_draft_refusal(self):
+        if not self._is_manager():
+            return AccessError, _(
+                "Only sales assessment managers can reset a cycle to draft.")
+        return None
+
+    def _check_can(self, verb):
+        for cycle in self:
+            refusal = cycle._get_refusal(verb)
+            if refusal:
+                raise refusal[0](refusal[1])
+
+    def _check_can_open(self):
+        self._check_can("open")
+
+    def _check_can_refresh(self):
+        self._check_can("refresh")
+
+    def _check_can_close(self):
+        self._check_can("close")
+
+    def _check_can_reopen(self):
+        self._check_can("reopen")
+
+    def _check_can_cancel(self):
+        self._check_can("cancel")
 
     def action_open(self):
-        self._check_manager(_("open"))
-        if any(cycle.state != "draft" for cycle in self):
-            raise UserError(_("Only draft cycles can be opened."))
+        self._check_can_open()
         self.write({"state": "open"})
         self._action_refresh()
         self._schedule_manual_value_activities()
@@ -292,13 +382,7 @@ class SalesAssessmentCycle(models.Model):
 
     def action_refresh(self):
         """Recompute the live figures of open cycles."""
-        if not (self.env.su or self.env.user.has_group(
-                "sales_assessment.group_sales_assessment_team_leader")):
-            raise AccessError(_("Only team leaders and managers refresh a cycle."))
-        if any(cycle.state != "open" for cycle in self):
-            raise UserError(
-                _("Only open cycles have live figures: closed cycles are frozen.")
-            )
+        self._check_can_refresh()
         self._action_refresh()
         return True
 
@@ -306,22 +390,8 @@ class SalesAssessmentCycle(models.Model):
         """Compute, freeze, rank, grade and publish every evaluation of the
         cycles, all or nothing. Closing a closed cycle changes nothing."""
         self._check_can_close()
-        self._lock_for_close()
         self.filtered(lambda c: c.state == "open")._action_close()
         return True
-
-    def _check_can_close(self):
-        self._check_manager(_("close"))
-        for cycle in self:
-            if cycle.state in ("draft", "cancel"):
-                raise UserError(
-                    _(
-                        "Cycle %(name)s is %(state)s: only open cycles can be closed.",
-                        name=cycle.name,
-                        state=dict(cycle._fields["state"]._description_selection(
-                            self.env))[cycle.state],
-                    )
-                )
 
     def _lock_for_close(self):
         """Lock the cycles' rows, so that a concurrent close of the same cycle
@@ -345,6 +415,14 @@ class SalesAssessmentCycle(models.Model):
         self.invalidate_recordset(["state"])
 
     def _action_close(self):
+        """Close open cycles under a row lock: the path the button and the cron
+        share. A cycle closed meanwhile by another transaction is left as it is."""
+        self._lock_for_close()
+        self.filtered(lambda c: c.state == "open")._do_close()
+
+    def _do_close(self):
+        """Compute, freeze, rank, grade and publish the evaluations of the
+        (locked, open) cycles."""
         reclosed = self.filtered("closed_date")
         before = reclosed._get_results_snapshot()
         self._action_refresh()
@@ -417,12 +495,16 @@ class SalesAssessmentCycle(models.Model):
 
     def action_reopen(self):
         """Reopen closed cycles (managers only). The reason is taken from the
-        ``reopen_reason`` context key, else from the field, and kept."""
-        self._check_manager(_("reopen"))
-        reason = self.env.context.get("reopen_reason")
+        ``reopen_reason`` context key (external API clients), else from the
+        field, and kept."""
+        self._check_can_reopen()
+        self._do_reopen(self.env.context.get("reopen_reason"))
+        return True
+
+    def _do_reopen(self, reason=None):
+        """Reopen the cycles for ``reason`` (else each cycle's ``reopen_reason``):
+        the evaluations become live again and the reason goes to the chatter."""
         for cycle in self:
-            if cycle.state != "closed":
-                raise UserError(_("Only closed cycles can be reopened."))
             if not (reason or cycle.reopen_reason or "").strip():
                 raise UserError(
                     _("Give the reason for reopening cycle %(name)s.", name=cycle.name)
@@ -435,10 +517,9 @@ class SalesAssessmentCycle(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         self.evaluation_ids.with_context(tracking_disable=True).write({"state": "draft"})
-        return True
 
     def action_reopen_wizard(self):
-        self._check_manager(_("reopen"))
+        self._check_can_reopen()
         return {
             "type": "ir.actions.act_window",
             "name": _("Reopen Cycle"),
@@ -449,14 +530,12 @@ class SalesAssessmentCycle(models.Model):
         }
 
     def action_cancel(self):
-        self._check_manager(_("cancel"))
-        if any(cycle.state == "closed" for cycle in self):
-            raise UserError(_("Reopen a closed cycle before cancelling it."))
+        self._check_can_cancel()
         self.write({"state": "cancel"})
         return True
 
     def action_draft(self):
-        self._check_manager(_("reset"))
+        self._check_can("draft")
         self.filtered(lambda c: c.state == "cancel").write({"state": "draft"})
         return True
 
@@ -554,11 +633,13 @@ class SalesAssessmentCycle(models.Model):
                 values[group] = self._measure_lines(group_lines, group)
         targets = self._get_target_map()
         vals_list = []
+        weighted = defaultdict(list)
         for line in lines:
             subject = line.evaluation_id._subject_id()
             actual = values[line.subject_type][line.kpi_id.id].get(line.evaluation_id.id, 0.0)
             target = targets.get((line.kpi_id.id, line.subject_type, subject), 0.0)
             result = line.template_line_id._score(actual, target)
+            weighted[line.evaluation_id.id].append(result["weighted_score"])
             vals_list.append(
                 {
                     "actual_value": actual,
@@ -570,7 +651,7 @@ class SalesAssessmentCycle(models.Model):
                 }
             )
         self._bulk_write(lines, vals_list)
-        self._grade_and_rank(evaluations)
+        self._grade_and_rank(evaluations, weighted)
 
     @api.model
     def _bulk_write(self, records, vals_list):
@@ -617,7 +698,7 @@ class SalesAssessmentCycle(models.Model):
             if line.kpi_id.kpi_type == "manual":
                 manual[line.kpi_id.id][evaluation.id] = line.manual_value
         subject_ids = list(set(keys.values()))
-        return lines.kpi_id._compute_values(self._get_period(group), subject_ids, manual, keys)
+        return lines.kpi_id._measure_values(self._get_period(group), subject_ids, manual, keys)
 
     def _get_target_map(self):
         """Return {(kpi_id, 'user'|'team', subject_id): target_value} of the cycle."""
@@ -629,10 +710,11 @@ class SalesAssessmentCycle(models.Model):
                 result[(target.kpi_id.id, "team", target.team_id.id)] = target.target_value
         return result
 
-    def _grade_and_rank(self, evaluations):
-        totals = {
-            ev.id: scoring.total(ev.line_ids.mapped("weighted_score")) for ev in evaluations
-        }
+    def _grade_and_rank(self, evaluations, weighted):
+        """Write total, grade, rank and team rank of ``evaluations`` from the
+        weighted scores just computed ({evaluation_id: [weighted_score]}), in
+        one pass and one query, without reading the lines back."""
+        totals = {ev.id: scoring.total(weighted.get(ev.id, [])) for ev in evaluations}
         by_template = defaultdict(dict)
         by_team = defaultdict(dict)
         for ev in evaluations:
@@ -644,8 +726,12 @@ class SalesAssessmentCycle(models.Model):
         for scores in by_team.values():
             team_ranks.update(scoring.rank(scores))
         vals_list = []
+        grades_of = {
+            template.id: [(g.id, g.min_score) for g in template.grade_ids]
+            for template in evaluations.template_id
+        }
         for ev in evaluations:
-            grades = [(g.id, g.min_score) for g in ev.template_id.grade_ids]
+            grades = grades_of[ev.template_id.id]
             vals_list.append(
                 {
                     "total_score": totals[ev.id],
@@ -671,7 +757,6 @@ class SalesAssessmentCycle(models.Model):
             try:
                 with self.env.cr.savepoint():
                     if cycle.date_end + grace < today:
-                        cycle._lock_for_close()
                         cycle._action_close()
                     else:
                         cycle._action_refresh()

@@ -94,6 +94,8 @@ class SalesAssessmentEvaluation(models.Model):
         readonly=True,
     )
     notified = fields.Boolean(readonly=True, copy=False)
+    can_confirm = fields.Boolean(compute="_compute_can_confirm")
+    cannot_confirm_reason = fields.Char(compute="_compute_can_confirm")
 
     _sql_constraints = [
         (
@@ -203,16 +205,42 @@ class SalesAssessmentEvaluation(models.Model):
                 _("You cannot comment or enter figures on your own evaluation.")
             )
 
-    def action_confirm(self):
+    @api.depends("state", "cycle_id.state", "user_id")
+    @api.depends_context("uid")
+    def _compute_can_confirm(self):
+        for evaluation in self:
+            refusal = evaluation._get_confirm_refusal()
+            evaluation.can_confirm = not refusal
+            evaluation.cannot_confirm_reason = refusal[1] if refusal else False
+
+    def _get_confirm_refusal(self):
+        """Return (error class, message) refusing the confirmation of this
+        evaluation to the current user, or None."""
+        self.ensure_one()
         if not self.env.user.has_group(LEADER_GROUP):
-            raise AccessError(_("Only team leaders and managers confirm evaluations."))
-        if any(ev.cycle_id.state != "open" or ev.state != "draft" for ev in self):
-            raise UserError(_("Only live evaluations of open cycles can be confirmed."))
-        if any(ev.user_id == self.env.user for ev in self):
-            raise AccessError(_("You cannot confirm your own evaluation."))
+            return AccessError, _("Only team leaders and managers confirm evaluations.")
+        if self.cycle_id.state != "open" or self.state != "draft":
+            return UserError, _(
+                "Only live evaluations of open cycles can be confirmed: %(name)s is not.",
+                name=self.display_name)
+        if self.user_id == self.env.user:
+            return AccessError, _("You cannot confirm your own evaluation.")
+        return None
+
+    def _check_can_confirm(self):
+        for evaluation in self:
+            refusal = evaluation._get_confirm_refusal()
+            if refusal:
+                raise refusal[0](refusal[1])
+
+    def action_confirm(self):
+        self._check_can_confirm()
+        self._do_confirm()
+        return True
+
+    def _do_confirm(self):
         # sudo: the state is not writable by leaders directly, only through this check
         self.sudo().write({"state": "confirmed"})
-        return True
 
     def action_refresh(self):
         self.cycle_id.action_refresh()

@@ -387,7 +387,7 @@ class SalesAssessmentKpi(models.Model):
             todo = found.filtered(lambda k: k.kpi_type == "formula")
         return result
 
-    def _compute_values(self, period, subject_ids, manual_values=None, keys=None):
+    def _measure_values(self, period, subject_ids, manual_values=None, keys=None):
         """Measure every KPI of self for all subjects at once.
 
         Builtin and domain KPIs are measured once per subject (one query per
@@ -413,10 +413,10 @@ class SalesAssessmentKpi(models.Model):
             else:
                 raw = kpi._measure(period, list(set(keys.values())))
                 values[kpi.id] = {key: float(raw.get(sid) or 0.0) for key, sid in keys.items()}
-        kpis._compute_formula_values(values, list(keys))
+        kpis._evaluate_formulas(values, list(keys))
         return values
 
-    def _compute_formula_values(self, values, subject_ids):
+    def _evaluate_formulas(self, values, subject_ids):
         by_code = {k.code: k for k in self}
         graph = {
             k.code: formula_tools.formula_codes(k.formula)

@@ -15,6 +15,8 @@ _AGGREGATES = {
     "sum": SQL("SUM(rows.value)"),
     "avg": SQL("AVG(rows.value)"),
     "count": SQL("COUNT(DISTINCT rows.res_id)"),
+    # rows are parts (lines) of records: the average per record
+    "avg_per_record": SQL("SUM(rows.value) / NULLIF(COUNT(DISTINCT rows.res_id), 0)"),
 }
 
 
@@ -25,8 +27,9 @@ def metric(code, label, model, aggregate, depends):
     The method takes a :class:`~.sales_assessment_kpi.Period` and returns the
     SQL of rows ``(subject_id, res_id, value)``: the subject (a user, or a team
     when ``period.group`` is ``team``), the counted record of ``model`` and its
-    value. ``aggregate`` (``sum``, ``avg`` or ``count`` of distinct records)
-    turns the rows of a subject into its value; ``depends`` lists the models
+    value. ``aggregate`` (``sum``, ``avg``, ``count`` of distinct records, or
+    ``avg_per_record`` when rows are lines of the records) turns the rows of a
+    subject into its value; ``depends`` lists the models
     to flush before the query. ``label`` is a lazy translation (``_lt``).
     """
     if aggregate not in _AGGREGATES:

@@ -9,7 +9,9 @@ from odoo.tests import tagged
 from .common import SalesAssessmentCase
 
 # queries of closing a cycle, whatever its number of salespeople
-CLOSE_QUERIES = 45
+CLOSE_QUERIES = 44
+# queries of refreshing an open cycle, likewise
+REFRESH_QUERIES = 27
 
 
 @tagged("post_install", "-at_install")
@@ -154,6 +156,25 @@ class TestCycleClose(SalesAssessmentCase):
         self.assertEqual(len(cycle5.evaluation_ids), 5)
         self.assertEqual(len(cycle50.evaluation_ids), 50)
         self.assertEqual(set(cycle50.evaluation_ids.mapped("state")), {"published"})
+
+    def test_refresh_query_count_is_independent_of_salespeople(self):
+        """Refreshing costs the same number of queries for 5 and 50 salespeople."""
+        warm_up = self._prepare_bulk(1, date(2024, 10, 1), date(2024, 12, 31))
+        cycle5 = self._prepare_bulk(5, date(2025, 1, 1), date(2025, 3, 31))
+        cycle50 = self._prepare_bulk(50, date(2025, 4, 1), date(2025, 6, 30))
+        warm_up.action_refresh()
+        # the refresh stamps last_computed: make it a change in both cycles
+        (cycle5 | cycle50).write({"last_computed": False})
+        counts = []
+        for cycle in (cycle5, cycle50):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self.assertQueryCount(REFRESH_QUERIES):
+                start = self.cr.sql_log_count
+                cycle.action_refresh()
+                self.env.flush_all()
+                counts.append(self.cr.sql_log_count - start)
+        self.assertEqual(counts, [REFRESH_QUERIES, REFRESH_QUERIES])
 
     def test_archived_salesperson_still_assessed(self):
         """A salesperson archived after the cycle keeps their evaluation and figures."""

@@ -36,11 +36,11 @@ class TestCompanyScoping(SalesAssessmentCase):
 
     def test_formulas_use_their_company_kpis(self):
         uid = self.user_a.id
-        values_a = self.double_a._compute_values(
+        values_a = self.double_a._measure_values(
             self.period(self.company), [uid], {self.deals_a.id: {uid: 5.0}})
         self.assertEqual(values_a[self.double_a.id][uid], 10.0)
         self.assertNotIn(self.deals_b.id, values_a)
-        values_b = self.double_b._compute_values(
+        values_b = self.double_b._measure_values(
             self.period(self.company_b), [uid], {self.deals_b.id: {uid: 7.0}})
         self.assertEqual(values_b[self.double_b.id][uid], 21.0)
         self.assertNotIn(self.deals_a.id, values_b)
@@ -102,8 +102,8 @@ class TestCompanyScoping(SalesAssessmentCase):
         )
         self.env.invalidate_all()
         won = self.kpi("won")
-        values_a = won._compute_values(self.period(self.company), [self.user_a.id])
-        values_b = won._compute_values(self.period(self.company_b), [self.user_a.id])
+        values_a = won._measure_values(self.period(self.company), [self.user_a.id])
+        values_b = won._measure_values(self.period(self.company_b), [self.user_a.id])
         self.assertEqual(values_a[won.id][self.user_a.id], 1)
         self.assertEqual(values_b[won.id][self.user_a.id], 1)
 
@@ -115,8 +115,8 @@ class TestCompanyScoping(SalesAssessmentCase):
         self.env.invalidate_all()
         won = self.kpi("won")
         self.assertEqual(self.user_a.company_id, self.company)
-        values_a = won._compute_values(self.period(self.company), [self.user_a.id])
-        values_b = won._compute_values(self.period(self.company_b), [self.user_a.id])
+        values_a = won._measure_values(self.period(self.company), [self.user_a.id])
+        values_b = won._measure_values(self.period(self.company_b), [self.user_a.id])
         self.assertEqual(values_a[won.id][self.user_a.id], 1)
         self.assertEqual(values_b[won.id][self.user_a.id], 0)
 
@@ -137,8 +137,8 @@ class TestCompanyScoping(SalesAssessmentCase):
             [datetime(2025, 2, 1, 10, 0), (partner_a.id, partner_b.id)],
         )
         kpi = self.kpi("activities_done")
-        values_a = kpi._compute_values(self.period(self.company), [self.user_a.id])
-        values_b = kpi._compute_values(self.period(self.company_b), [self.user_a.id])
+        values_a = kpi._measure_values(self.period(self.company), [self.user_a.id])
+        values_b = kpi._measure_values(self.period(self.company_b), [self.user_a.id])
         self.assertEqual(values_a[kpi.id][self.user_a.id], 1)
         self.assertEqual(values_b[kpi.id][self.user_a.id], 1)
 
@@ -152,8 +152,8 @@ class TestCompanyScoping(SalesAssessmentCase):
             [datetime(2025, 2, 1, 10, 0), lead.id],
         )
         self.env.invalidate_all()
-        values_a = kpi._compute_values(self.period(self.company), [self.user_a.id])
-        values_b = kpi._compute_values(self.period(self.company_b), [self.user_a.id])
+        values_a = kpi._measure_values(self.period(self.company), [self.user_a.id])
+        values_b = kpi._measure_values(self.period(self.company_b), [self.user_a.id])
         self.assertEqual(values_a[kpi.id][self.user_a.id], 1)
         self.assertEqual(values_b[kpi.id][self.user_a.id], 0)
 

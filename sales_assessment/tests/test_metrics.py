@@ -28,7 +28,7 @@ class TestBuiltinMetrics(SalesAssessmentCase):
 
     def measure(self, code, subjects=None):
         kpi = self.kpi(code)
-        values = kpi._compute_values(self.period, subjects or self.subjects)
+        values = kpi._measure_values(self.period, subjects or self.subjects)
         return values[kpi.id]
 
     def test_revenue_ordered_matches_sale_report(self):
@@ -191,7 +191,7 @@ class TestBuiltinMetrics(SalesAssessmentCase):
         self.make_order(self.user_c, self.customers[2], 7.0, date(2025, 1, 7))
         kpi = self.kpi("revenue_ordered")
         period = self.period._replace(group="team")
-        values = kpi._compute_values(period, [self.team_1.id, self.team_2.id])[kpi.id]
+        values = kpi._measure_values(period, [self.team_1.id, self.team_2.id])[kpi.id]
         self.assertAlmostEqual(values[self.team_1.id], 150.0)
         self.assertAlmostEqual(values[self.team_2.id], 7.0)
 
@@ -210,7 +210,7 @@ class TestBuiltinMetrics(SalesAssessmentCase):
             (datetime(2025, 1, 3), leads.ids),
         )
         leads.invalidate_recordset()
-        values = kpi._compute_values(self.period, self.subjects)[kpi.id]
+        values = kpi._measure_values(self.period, self.subjects)[kpi.id]
         self.assertEqual(values[self.user_a.id], 7000)
         action = kpi._get_sources_action(self.period, self.user_a.id)
         counted = self.env["crm.lead"].search(action["domain"])
@@ -225,7 +225,7 @@ class TestBuiltinMetrics(SalesAssessmentCase):
         self.make_opportunity(self.user_a, "lost", date(2025, 1, 11))
         self.make_opportunity(self.user_a, "lost", date(2025, 1, 12))
         self.make_opportunity(self.user_a, "lost", date(2025, 1, 13))
-        values = kpi._compute_values(self.period, self.subjects)
+        values = kpi._measure_values(self.period, self.subjects)
         self.assertAlmostEqual(values[kpi.id][self.user_a.id], 25.0)
         self.assertEqual(values[kpi.id][self.user_b.id], 0.0)  # 0 / 0 gives 0
 

@@ -12,5 +12,6 @@ class SalesAssessmentCycleReopen(models.TransientModel):
 
     def action_reopen(self):
         self.ensure_one()
-        self.cycle_ids.with_context(reopen_reason=self.reason).action_reopen()
+        self.cycle_ids._check_can_reopen()
+        self.cycle_ids._do_reopen(self.reason)
         return {"type": "ir.actions.act_window_close"}

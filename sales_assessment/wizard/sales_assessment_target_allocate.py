@@ -64,7 +64,7 @@ class SalesAssessmentTargetAllocate(models.TransientModel):
         cycle = self.cycle_id
         date_from, date_to = periods.previous_period(cycle.date_start, cycle.date_end)
         period = Period(date_from, date_to, cycle.company_id, "user", cycle.tz)
-        values = self.kpi_id._compute_values(period, self.line_ids.user_id.ids)
+        values = self.kpi_id._measure_values(period, self.line_ids.user_id.ids)
         return values[self.kpi_id.id]
 
     def _compute_allocation(self):

@@ -17,13 +17,13 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
     @metric("revenue_invoiced", _lt("Revenue Invoiced"), "account.move", "sum",
             INVOICE_SOURCES)
     def _metric_revenue_invoiced(self, period):
+        # as account.invoice.report: product lines, in company currency; one
+        # row per line (an invoice without one still counts, for 0)
         return SQL(
-            "SELECT %s AS subject_id, am.id AS res_id, "
-            # as account.invoice.report: product lines, in company currency
-            "(SELECT COALESCE(-SUM(aml.balance), 0) FROM account_move_line aml "
-            "WHERE aml.move_id = am.id AND aml.display_type = 'product' "
-            "AND aml.account_id IS NOT NULL) AS value "
-            "FROM account_move am WHERE am.state = 'posted' "
+            "SELECT %s AS subject_id, am.id AS res_id, -aml.balance AS value "
+            "FROM account_move am LEFT JOIN account_move_line aml ON aml.move_id = am.id "
+            "AND aml.display_type = 'product' AND aml.account_id IS NOT NULL "
+            "WHERE am.state = 'posted' "
             "AND am.move_type IN ('out_invoice', 'out_refund') AND am.company_id = %s "
             "AND am.invoice_date >= %s AND am.invoice_date <= %s",
             self._subject(period, "am", "invoice_user_id"), period.company.id,

@@ -8,11 +8,11 @@ from ..sales_assessment_metric import metric
 ORDER_SOURCES = ("sale.order", "sale.order.line", "res.partner")
 
 # as sale.report: product lines' untaxed subtotals, in company currency
-ORDER_AMOUNT = SQL(
-    "(SELECT COALESCE(SUM(sol.price_subtotal), 0) FROM sale_order_line sol "
-    "WHERE sol.order_id = so.id AND sol.display_type IS NULL "
-    "AND sol.product_id IS NOT NULL) / COALESCE(NULLIF(so.currency_rate, 0), 1.0)"
+ORDER_LINES = SQL(
+    "LEFT JOIN sale_order_line sol ON sol.order_id = so.id "
+    "AND sol.display_type IS NULL AND sol.product_id IS NOT NULL"
 )
+LINE_AMOUNT = SQL("sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0)")
 
 
 class SalesAssessmentMetricOrders(models.AbstractModel):
@@ -21,26 +21,28 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
 
     _inherit = "sales.assessment.metric"
 
-    def _order_rows(self, period, value):
+    def _order_rows(self, period, value, join=SQL("")):
         start, stop = self._bounds(period)
         return SQL(
-            "SELECT %s AS subject_id, so.id AS res_id, %s AS value FROM sale_order so "
+            "SELECT %s AS subject_id, so.id AS res_id, %s AS value FROM sale_order so %s "
             "WHERE so.state = 'sale' AND so.company_id = %s "
             "AND so.date_order >= %s AND so.date_order < %s",
-            self._subject(period, "so"), value, period.company.id, start, stop,
+            self._subject(period, "so"), value, join, period.company.id, start, stop,
         )
 
+    # one row per product line (an order without one still counts, for 0)
     @metric("revenue_ordered", _lt("Revenue Ordered"), "sale.order", "sum", ORDER_SOURCES)
     def _metric_revenue_ordered(self, period):
-        return self._order_rows(period, ORDER_AMOUNT)
+        return self._order_rows(period, LINE_AMOUNT, ORDER_LINES)
 
     @metric("orders_count", _lt("Confirmed Orders"), "sale.order", "count", ORDER_SOURCES)
     def _metric_orders_count(self, period):
         return self._order_rows(period, SQL("1"))
 
-    @metric("avg_order_value", _lt("Average Order Value"), "sale.order", "avg", ORDER_SOURCES)
+    @metric("avg_order_value", _lt("Average Order Value"), "sale.order", "avg_per_record",
+            ORDER_SOURCES)
     def _metric_avg_order_value(self, period):
-        return self._order_rows(period, ORDER_AMOUNT)
+        return self._order_rows(period, SQL("COALESCE(%s, 0)", LINE_AMOUNT), ORDER_LINES)
 
     def _customer_order_rows(self, start, stop, period, flag):
         return SQL(

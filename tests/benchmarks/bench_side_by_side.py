@@ -1,0 +1,262 @@
+"""Benchmark, side by side on the same data and quarter:
+
+(a) our ``action_close`` of a quarter with a 12-KPI scorecard, and
+    ``action_refresh`` of the open cycle;
+(b) Odoo's gamification computing equivalent goals for the same salespeople
+    and quarter (batch-mode definitions, through ``update_goal()`` on every
+    goal, and the cron's ``_update_all()`` on the challenge);
+(c) the floor: plain SQL ``GROUP BY`` queries returning the same numbers.
+
+It checks that (a), (b) and (c) agree, salesperson by salesperson, on every
+figure they share (revenue invoiced and ordered, confirmed orders, won
+opportunities), then prints the median of ``--runs`` runs of each, a/b, a/c,
+the query count of (a) and the peak RSS of the process. Each run is undone
+(savepoint), and the whole transaction is rolled back at the end: the
+database is left as it was. Data is generated as ``bench_close.py`` does.
+
+Gamification compares datetimes with the *date* of a goal's end (``<=
+'2025-06-30'``, i.e. midnight), so it would miss the orders of the quarter's
+last day: the benchmark moves them to the day before, for all three.
+
+    ~/.cache/sales_assessment/venv/bin/python tests/benchmarks/bench_side_by_side.py \\
+        -c <config> -d <database with sales_assessment_reward> \\
+        --salespeople 1000 --orders 1000000 --invoices 1000000 --leads 200000
+
+It is not collected by pytest (no ``test_`` prefix) and never commits.
+``setup/test.sh`` runs it at a small size as a smoke test (``--smoke``: exits
+non-zero when the figures disagree).
+"""
+
+import os
+import resource
+import statistics
+import sys
+import time
+from datetime import date
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_close  # noqa: E402
+
+KPIS = [  # (xml id suffix, weight): twelve KPIs, weights summing to 100
+    ("revenue_ordered", 10), ("revenue_invoiced", 10), ("revenue_collected", 10),
+    ("orders_count", 10), ("avg_order_value", 5), ("new_customers", 5), ("won", 10),
+    ("lost", 5), ("win_rate", 10), ("leads_created", 10), ("sales_cycle_days", 10),
+    ("activities_done", 5),
+]
+QUARTER = (date(2025, 4, 1), date(2025, 6, 30))
+
+# shared figure: (our KPI code, gamification definition values, plain SQL)
+SHARED = {
+    "revenue_invoiced": (
+        {"model": "account.invoice.report", "computation_mode": "sum",
+         "field": "price_subtotal", "date": "invoice_date", "user": "invoice_user_id",
+         "domain": "[('state', '=', 'posted'), ('move_type', 'in', "
+                   "('out_invoice', 'out_refund'))]"},
+        bench_close.BASELINE[2]),
+    "revenue_ordered": (
+        {"model": "sale.report", "computation_mode": "sum", "field": "price_subtotal",
+         "date": "date", "user": "user_id", "domain": "[('state', '=', 'sale')]"},
+        bench_close.BASELINE[0]),
+    "orders_count": (
+        {"model": "sale.order", "computation_mode": "count", "date": "date_order",
+         "user": "user_id", "domain": "[('state', '=', 'sale')]"},
+        bench_close.BASELINE[1]),
+    "won": (
+        {"model": "crm.lead", "computation_mode": "count", "date": "date_closed",
+         "user": "user_id",
+         "domain": "[('type', '=', 'opportunity'), ('stage_id.is_won', '=', True)]"},
+        bench_close.BASELINE[3]),
+}
+# two more goals, so that gamification computes six as in DESIGN.md's reference
+EXTRA_GOALS = [
+    {"model": "crm.lead", "computation_mode": "count", "date": "create_date",
+     "user": "user_id", "domain": "[]"},
+    {"model": "account.invoice.report", "computation_mode": "count",
+     "date": "invoice_date", "user": "invoice_user_id",
+     "domain": "[('state', '=', 'posted'), ('move_type', '=', 'out_refund')]"},
+]
+
+
+def parse_args():
+    parser = bench_close.argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--odoo", default=os.environ.get("ODOO_SRC"))
+    parser.add_argument("--salespeople", type=int, default=1000)
+    parser.add_argument("--orders", type=int, default=1000000)
+    parser.add_argument("--invoices", type=int, default=1000000)
+    parser.add_argument("--leads", type=int, default=200000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true",
+                        help="exit 1 when the figures of (a), (b) and (c) disagree")
+    return parser.parse_args()
+
+
+def measure(env, function, runs):
+    """Return (median seconds, queries of one run) of ``function``, each run
+    undone by a savepoint."""
+    times, queries = [], 0
+    for _run in range(runs):
+        env.flush_all()
+        env.invalidate_all()
+        try:
+            with env.cr.savepoint():
+                start_queries = env.cr.sql_log_count
+                start = time.perf_counter()
+                function()
+                env.flush_all()
+                times.append(time.perf_counter() - start)
+                queries = env.cr.sql_log_count - start_queries
+                raise _Undo
+        except _Undo:
+            env.invalidate_all()
+    return statistics.median(times), queries
+
+
+class _Undo(Exception):
+    """Undoes one run."""
+
+
+def make_cycle(env, users):
+    from odoo import Command  # noqa: PLC0415
+
+    teams = env["crm.team"].search([("name", "like", "Bench team")])
+    template = env["sales.assessment.template"].create({
+        "name": "Bench 12 KPIs", "team_ids": [Command.set(teams.ids)],
+        "line_ids": [
+            Command.create({"kpi_id": env.ref(f"sales_assessment.kpi_{code}").id,
+                            "weight": weight})
+            for code, weight in KPIS
+        ],
+    })
+    cycle = env["sales.assessment.cycle"].create({
+        "name": "Bench side by side", "period_type": "custom", "tz": "UTC",
+        "date_start": QUARTER[0], "date_end": QUARTER[1],
+        "template_ids": [Command.set(template.ids)],
+    })
+    cycle.action_open()
+    return cycle
+
+
+def make_goals(env, users):
+    """One batch-mode definition per goal, one goal per salesperson and
+    definition, and a challenge holding the same as lines."""
+    from odoo import Command  # noqa: PLC0415
+
+    fields_ = env["ir.model.fields"]
+    definitions = {}
+    for name, spec in [*((code, spec) for code, (spec, _sql) in SHARED.items()),
+                       *((f"extra_{i}", spec) for i, spec in enumerate(EXTRA_GOALS))]:
+        vals = {
+            "name": f"Bench {name}", "computation_mode": spec["computation_mode"],
+            "model_id": env["ir.model"]._get_id(spec["model"]),
+            "field_date_id": fields_._get(spec["model"], spec["date"]).id,
+            "domain": spec["domain"], "batch_mode": True,
+            "batch_distinctive_field": fields_._get(spec["model"], spec["user"]).id,
+            "batch_user_expression": "user.id", "condition": "higher",
+        }
+        if spec.get("field"):
+            vals["field_id"] = fields_._get(spec["model"], spec["field"]).id
+        definitions[name] = env["gamification.goal.definition"].create(vals)
+    goals = env["gamification.goal"].create([
+        {"definition_id": definition.id, "user_id": user.id, "target_goal": 1,
+         "start_date": QUARTER[0], "end_date": QUARTER[1], "state": "inprogress"}
+        for definition in definitions.values() for user in users
+    ])
+    challenge = env["gamification.challenge"].create({
+        "name": "Bench challenge", "period": "once", "state": "draft",
+        "start_date": QUARTER[0], "end_date": QUARTER[1],
+        "user_ids": [Command.set(users.ids)], "report_message_frequency": "never",
+        "line_ids": [Command.create({"definition_id": d.id, "target_goal": 1})
+                     for d in definitions.values()],
+    })
+    return definitions, goals, challenge
+
+
+def compare(env, cycle, definitions, goals, params, users):
+    """Return the list of disagreements between (a), (b) and (c)."""
+    bounds = {**params, "start": "2025-04-01", "stop": "2025-07-01", "end": "2025-06-30"}
+    problems = []
+    for code, (_spec, sql) in SHARED.items():
+        ours = {ln.evaluation_id.user_id.id: ln.actual_value
+                for ln in cycle.evaluation_ids.line_ids if ln.kpi_id.code == code}
+        theirs = {g.user_id.id: g.current for g in goals
+                  if g.definition_id == definitions[code]}
+        env.cr.execute(sql, bounds)
+        floor = {uid: float(value or 0) for uid, value in env.cr.fetchall()}
+        for uid in users.ids:
+            figures = (ours.get(uid, 0.0), theirs.get(uid, 0.0), floor.get(uid, 0.0))
+            if max(figures) - min(figures) > 0.005:
+                problems.append(f"{code} user {uid}: a={figures[0]} b={figures[1]} "
+                                f"c={figures[2]}")
+    return problems
+
+
+def run(env, args):
+    env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True))
+    start = time.perf_counter()
+    params = bench_close.generate(env, args)
+    # gamification's datetime bounds end at midnight of the last day (see above)
+    env.cr.execute("UPDATE sale_order SET date_order = date_order - interval '1 day' "
+                   "WHERE name LIKE 'BENCH%%' AND date_order >= '2025-06-30' "
+                   "AND date_order < '2025-07-01'")
+    users = env["res.users"].search([("login", "like", "bench.seller.")])
+    print(f"generated {len(users)} salespeople, {args.orders} orders, {args.invoices} "
+          f"invoices, {args.leads} opportunities in {time.perf_counter() - start:.1f} s")
+    cycle = make_cycle(env, users)
+    definitions, goals, challenge = make_goals(env, users)
+
+    def floor():
+        bounds = {**params, "start": "2025-04-01", "stop": "2025-07-01", "end": "2025-06-30"}
+        for query in bench_close.BASELINE:
+            env.cr.execute(query, bounds)
+            env.cr.fetchall()
+
+    def update_all():
+        challenge.action_start()
+        challenge._update_all()
+
+    results = {
+        "(a) action_close, 12 KPIs": measure(env, cycle.action_close, args.runs),
+        "(a) action_refresh, 12 KPIs": measure(env, cycle.action_refresh, args.runs),
+        "(b) gamification update_goal, 6 goals": measure(env, goals.update_goal, args.runs),
+        "(b) gamification _update_all (cron)": measure(env, update_all, args.runs),
+        "(c) plain GROUP BY, 6 queries": measure(env, floor, args.runs),
+    }
+    for label, (seconds, queries) in results.items():
+        print(f"{label:<42} {seconds:8.3f} s {queries:6d} queries")
+    close = results["(a) action_close, 12 KPIs"][0]
+    print(f"a/b = {close / results['(b) gamification update_goal, 6 goals'][0]:.2f}   "
+          f"a/c = {close / results['(c) plain GROUP BY, 6 queries'][0]:.2f}")
+    goals.update_goal()
+    cycle.action_close()
+    problems = compare(env, cycle, definitions, goals, params, users)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:.0f} MB")
+    print(f"shared figures: {len(SHARED)} x {len(users)} salespeople, "
+          f"{'all agree' if not problems else f'{len(problems)} disagree'}")
+    for problem in problems[:20]:
+        print("  " + problem)
+    return not problems
+
+
+def main():
+    args = parse_args()
+    if args.odoo:
+        sys.path.insert(0, args.odoo)
+    import odoo  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        try:
+            agree = run(env, args)
+        finally:
+            cr.rollback()
+    if args.smoke and not agree:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
