@@ -1,4 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import ormcache
+
+PACING_FIELDS = {
+    "sales_assessment_pacing_days",
+    "sales_assessment_on_track_threshold",
+    "sales_assessment_off_track_threshold",
+}
 
 
 class ResCompany(models.Model):
@@ -29,3 +36,20 @@ class ResCompany(models.Model):
         help="Salespeople see the ranks and scores of the leaderboard, but not "
         "the monetary actuals and targets of other people.",
     )
+
+    def write(self, vals):
+        if PACING_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    @api.model
+    @ormcache("company_id")
+    def _get_assessment_pacing_settings(self, company_id):
+        """(working days?, on-track %, off-track %) of a company, cached: the
+        refresh of a cycle reads them without a query."""
+        company = self.browse(company_id).sudo()
+        return (
+            company.sales_assessment_pacing_days != "calendar",
+            company.sales_assessment_on_track_threshold,
+            company.sales_assessment_off_track_threshold,
+        )

@@ -7,6 +7,8 @@ from odoo import _, api, fields, models
 from ..tools import pacing
 
 COACHING_ACTIVITY = "sales_assessment_dashboard.mail_act_coaching"
+# per-transaction memo handing the line statuses of a refresh to its evaluation write
+PACING_CACHE = "sales_assessment_dashboard.pacing"
 
 
 class SalesAssessmentCycle(models.Model):
@@ -16,22 +18,44 @@ class SalesAssessmentCycle(models.Model):
     _inherit = "sales.assessment.cycle"
 
     def _compute_evaluations(self):
-        res = super()._compute_evaluations()
+        """Add pacing, projection and coaching to the refresh of an open cycle,
+        inside the core's own bulk writes (see ``_bulk_write``): no query more
+        unless the pipeline is read or a coaching activity starts or ends."""
         if self.state != "open":
-            return res
+            return super()._compute_evaluations()
         if self.env.context.get("sales_assessment_closing"):
             # pacing is about the rest of an open cycle: the close only ends the
             # coaching the last refresh left open (no query when there is none)
+            res = super()._compute_evaluations()
             coached = self.evaluation_ids.filtered("coaching_open")
-            self._close_coaching_activities(coached, _("Cycle closed"))
-        else:
-            self._compute_pacing()
+            if coached:
+                self._close_coaching_activities(coached, _("Cycle closed"))
+                self._bulk_write(coached, [{"coaching_open": False}] * len(coached))
+            return res
+        cycle = self.with_context(sales_assessment_pacing=self.id)
+        res = super(SalesAssessmentCycle, cycle)._compute_evaluations()
+        started, ended = self.env.cr.cache.pop(PACING_CACHE, {}).get("coaching", ([], []))
+        self._sync_coaching_activities(
+            self.env["sales.assessment.evaluation"].browse(started),
+            self.env["sales.assessment.evaluation"].browse(ended),
+        )
         return res
 
     def _action_close(self):
         return super(
             SalesAssessmentCycle, self.with_context(sales_assessment_closing=True)
         )._action_close()
+
+    @api.model
+    def _bulk_write(self, records, vals_list):
+        """During a refresh, the line and evaluation figures the core writes
+        carry the pacing and projection too: same UPDATE, no query more."""
+        if self.env.context.get("sales_assessment_pacing") and vals_list:
+            if records._name == "sales.assessment.evaluation.line" and "achievement" in vals_list[0]:
+                vals_list = self._add_line_pacing_vals(records, vals_list)
+            elif records._name == "sales.assessment.evaluation" and "total_score" in vals_list[0]:
+                vals_list = self._add_evaluation_pacing_vals(records, vals_list)
+        return super()._bulk_write(records, vals_list)
 
     # -- pacing and projection
 
@@ -41,43 +65,49 @@ class SalesAssessmentCycle(models.Model):
         now = pytz.utc.localize(fields.Datetime.now())
         return now.astimezone(pytz.timezone(self.tz or "UTC")).date()
 
-    def _compute_pacing(self):
-        """Write expected achievement, pacing and projection of every line of
-        the (open) cycle, in one query per table, then schedule or close the
-        coaching activities."""
-        self.ensure_one()
-        company = self.company_id
-        today = self._today()
-        working = company.sales_assessment_pacing_days != "calendar"
-        elapsed = pacing.elapsed_share(self.date_start, self.date_end, today, working)
-        evaluations = self.evaluation_ids.sudo()
-        lines = evaluations.line_ids
-        pipeline = self._get_pipeline_values(lines, today)
-        vals_list = []
-        by_evaluation = defaultdict(list)
-        for line in lines:
+    def _add_line_pacing_vals(self, lines, vals_list):
+        """Return ``vals_list`` with the expected achievement, pacing, weighted
+        pipeline and projection of each line, from its new achievement and
+        actual; remember each evaluation's line statuses for its own write."""
+        cycle = self.browse(self.env.context["sales_assessment_pacing"])
+        today = cycle._today()
+        working, on_track, off_track = self.env["res.company"]._get_assessment_pacing_settings(
+            cycle.company_id.id
+        )
+        elapsed = pacing.elapsed_share(cycle.date_start, cycle.date_end, today, working)
+        pipeline = cycle._get_pipeline_values(lines, today)
+        statuses = defaultdict(list)
+        result = []
+        for line, vals in zip(lines, vals_list):
             expected = elapsed if line._is_cumulative() else 100.0
-            status = pacing.pacing_status(
-                line.achievement, expected,
-                company.sales_assessment_on_track_threshold,
-                company.sales_assessment_off_track_threshold,
-            )
+            status = pacing.pacing_status(vals["achievement"], expected, on_track, off_track)
             kind = line._pipeline_kind()
             weighted = pipeline[kind].get(line.evaluation_id._subject_id(), 0.0) if kind else 0.0
-            vals_list.append({
-                "expected_achievement": expected,
-                "pacing": status,
-                "pipeline_value": weighted,
-                "projected_value": line.actual_value + weighted if kind else 0.0,
-            })
-            by_evaluation[line.evaluation_id.id].append(status)
-        self._bulk_write(lines, vals_list)
-        statuses = [evaluations._worst_pacing(by_evaluation[ev.id]) for ev in evaluations]
-        self._bulk_write(evaluations, [
-            {"pacing": status, "coaching_open": status == "off_track" and bool(ev._get_coach())}
-            for ev, status in zip(evaluations, statuses)
-        ])
-        self._sync_coaching_activities(evaluations)
+            statuses[line.evaluation_id.id].append(status)
+            result.append(dict(
+                vals, expected_achievement=expected, pacing=status, pipeline_value=weighted,
+                projected_value=vals["actual_value"] + weighted if kind else 0.0,
+            ))
+        self.env.cr.cache[PACING_CACHE] = {"statuses": statuses}
+        return result
+
+    def _add_evaluation_pacing_vals(self, evaluations, vals_list):
+        """Return ``vals_list`` with each evaluation's pacing (its worst KPI's)
+        and whether its team leader coaches it; remember the coachings that
+        start and end."""
+        memo = self.env.cr.cache.get(PACING_CACHE, {})
+        statuses = memo.get("statuses", {})
+        started, ended, result = [], [], []
+        for evaluation, vals in zip(evaluations, vals_list):
+            status = evaluations._worst_pacing(statuses.get(evaluation.id, []))
+            coaching = status == "off_track" and bool(evaluation._get_coach())
+            if coaching and not evaluation.coaching_open:
+                started.append(evaluation.id)
+            elif evaluation.coaching_open and not coaching:
+                ended.append(evaluation.id)
+            result.append(dict(vals, pacing=status, coaching_open=coaching))
+        memo["coaching"] = (started, ended)
+        return result
 
     @api.model
     def _pipeline_subject_field(self, subject_type):
@@ -129,20 +159,10 @@ class SalesAssessmentCycle(models.Model):
 
     # -- coaching
 
-    def _sync_coaching_activities(self, evaluations):
-        """One coaching activity per off-track salesperson for their team
-        leader; closed as soon as the salesperson is no longer off track."""
-        activity_type = self.env.ref(COACHING_ACTIVITY, raise_if_not_found=False)
-        if not activity_type:
-            return
-        existing = self.env["mail.activity"].sudo().search([
-            ("res_model", "=", "sales.assessment.evaluation"),
-            ("res_id", "in", evaluations.ids),
-            ("activity_type_id", "=", activity_type.id),
-        ])
-        coached = set(existing.mapped("res_id"))
-        off = evaluations.filtered("coaching_open")
-        for evaluation in off.filtered(lambda ev: ev.id not in coached):
+    def _sync_coaching_activities(self, started, ended):
+        """One coaching activity for the team leader of each salesperson who
+        went off track (``started``); closed for those back on track (``ended``)."""
+        for evaluation in started.sudo():
             evaluation.activity_schedule(
                 COACHING_ACTIVITY,
                 date_deadline=fields.Date.context_today(self),
@@ -156,9 +176,7 @@ class SalesAssessmentCycle(models.Model):
                 ),
                 user_id=evaluation._get_coach().id,
             )
-        self._close_coaching_activities(
-            evaluations.filtered(lambda ev: ev.id in coached) - off, _("Back on track")
-        )
+        self._close_coaching_activities(ended, _("Back on track"))
 
     @api.model
     def _close_coaching_activities(self, evaluations, feedback):

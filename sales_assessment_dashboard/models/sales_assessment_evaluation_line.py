@@ -9,7 +9,7 @@ PIPELINE_WON = {"opportunities_won"}
 
 class SalesAssessmentEvaluationLine(models.Model):
     """Adds pacing and projection to a KPI of an evaluation, computed for a
-    whole cycle at each refresh (see ``sales.assessment.cycle._compute_pacing``)."""
+    whole cycle at each refresh (see ``sales.assessment.cycle._bulk_write``)."""
 
     _inherit = "sales.assessment.evaluation.line"
 
