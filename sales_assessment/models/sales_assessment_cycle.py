@@ -602,56 +602,91 @@ class SalesAssessmentCycle(models.Model):
             **self._prepare_evaluation_team_vals(team_ids),
             subject_field: subject_id,
         }
-        vals["line_ids"] = [
-            fields.Command.create(line._prepare_evaluation_line_vals())
-            for line in template.line_ids
-        ]
-        return vals
+        return vals  # lines are added by _sync_evaluation_lines, in one query
 
     def _sync_evaluation_lines(self, evaluations):
-        """Add lines for KPIs added to a scorecard after its evaluations were
-        made, and drop the lines of KPIs removed from it (the cycle is open)."""
-        evaluations.line_ids.filtered(lambda ln: not ln.template_line_id).unlink()
-        missing = []
-        for evaluation in evaluations:
-            present = evaluation.line_ids.template_line_id
-            for line in evaluation.template_id.line_ids - present:
-                missing.append(
-                    dict(line._prepare_evaluation_line_vals(), evaluation_id=evaluation.id)
-                )
-        if missing:
-            self.env["sales.assessment.evaluation.line"].sudo().create(missing)
+        """Give each evaluation a line per KPI of its scorecard (new evaluations,
+        KPIs added to a scorecard) and drop the lines of KPIs removed from it
+        (the cycle is open): two queries, whatever the number of evaluations."""
+        Line = self.env["sales.assessment.evaluation.line"].sudo()
+        Line.flush_model()
+        evaluations.flush_recordset()  # their subject, cycle and company are copied
+        self.env.cr.execute(SQL(
+            "SELECT line.id FROM sales_assessment_evaluation_line line "
+            "WHERE line.evaluation_id = ANY(%s) AND line.template_line_id IS NULL",
+            evaluations.ids,
+        ))
+        Line.browse([row[0] for row in self.env.cr.fetchall()]).unlink()
+        # one INSERT for every missing line: a scorecard line's KPI, sequence
+        # and weight, and the evaluation's subject, cycle and company (the
+        # stored related fields), without a create per line
+        self.env.cr.execute(SQL(
+            "INSERT INTO sales_assessment_evaluation_line (evaluation_id, template_line_id, "
+            "kpi_id, sequence, weight, user_id, team_id, cycle_id, company_id, "
+            "create_uid, create_date, write_uid, write_date) "
+            "SELECT ev.id, tl.id, tl.kpi_id, tl.sequence, tl.weight, ev.user_id, ev.team_id, "
+            "ev.cycle_id, ev.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s "
+            "FROM sales_assessment_evaluation ev "
+            "JOIN sales_assessment_template_line tl ON tl.template_id = ev.template_id "
+            "LEFT JOIN sales_assessment_evaluation_line line "
+            "ON line.evaluation_id = ev.id AND line.template_line_id = tl.id "
+            "WHERE ev.id = ANY(%(ids)s) AND line.id IS NULL",
+            uid=self.env.uid, now=self.env.cr.now(), ids=evaluations.ids,
+        ))
+        if self.env.cr.rowcount:
+            evaluations.invalidate_recordset(["line_ids"])
+
+    def _get_line_rows(self):
+        """Return the evaluation lines of the cycle as tuples (line_id,
+        evaluation_id, kpi_id, template_line_id, manual_value, subject_type,
+        subject_id), in one query."""
+        self.ensure_one()
+        self.env["sales.assessment.evaluation.line"].flush_model()
+        self.env["sales.assessment.evaluation"].flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT line.id, line.evaluation_id, line.kpi_id, line.template_line_id, "
+            "line.manual_value, tmpl.subject_type, "
+            "CASE WHEN tmpl.subject_type = 'team' THEN ev.team_id ELSE ev.user_id END "
+            "FROM sales_assessment_evaluation_line line "
+            "JOIN sales_assessment_evaluation ev ON ev.id = line.evaluation_id "
+            "JOIN sales_assessment_template tmpl ON tmpl.id = ev.template_id "
+            "WHERE ev.cycle_id = %s ORDER BY line.id",
+            self.id,
+        ))
+        return self.env.cr.fetchall()
 
     def _compute_evaluations(self):
+        """Measure, score, weigh, grade and rank every evaluation of the cycle:
+        one query per KPI and a few bulk queries, whatever its size."""
         self.ensure_one()
-        evaluations = self.evaluation_ids.sudo()
-        lines = evaluations.line_ids
-        values = {}
-        for group in ("user", "team"):
-            group_lines = lines.filtered(lambda ln, g=group: ln.subject_type == g)
-            if group_lines:
-                values[group] = self._measure_lines(group_lines, group)
+        rows = self._get_line_rows()
+        values = {
+            group: self._measure_lines([row for row in rows if row[5] == group], group)
+            for group in {row[5] for row in rows}
+        }
+        scorers = self.env["sales.assessment.template.line"].browse(
+            {row[3] for row in rows})._get_scorers()
         targets = self._get_target_map()
         vals_list = []
         weighted = defaultdict(list)
-        for line in lines:
-            subject = line.evaluation_id._subject_id()
-            actual = values[line.subject_type][line.kpi_id.id].get(line.evaluation_id.id, 0.0)
-            target = targets.get((line.kpi_id.id, line.subject_type, subject), 0.0)
-            result = line.template_line_id._score(actual, target)
-            weighted[line.evaluation_id.id].append(result["weighted_score"])
-            vals_list.append(
-                {
-                    "actual_value": actual,
-                    "target_value": target,
-                    "weight": line.template_line_id.weight,
-                    "achievement": result["achievement"],
-                    "score": result["score"],
-                    "weighted_score": result["weighted_score"],
-                }
-            )
+        for _line_id, ev_id, kpi_id, tl_id, _manual, group, subject in rows:
+            actual = values[group][kpi_id].get(ev_id, 0.0)
+            target = targets.get((kpi_id, group, subject), 0.0)
+            weight, score = scorers[tl_id]
+            result = score(actual, target)
+            weighted[ev_id].append(result["weighted_score"])
+            vals_list.append({
+                "actual_value": actual,
+                "target_value": target,
+                "weight": weight,
+                "achievement": result["achievement"],
+                "score": result["score"],
+                "weighted_score": result["weighted_score"],
+            })
+        lines = self.env["sales.assessment.evaluation.line"].sudo().browse(
+            [row[0] for row in rows])
         self._bulk_write(lines, vals_list)
-        self._grade_and_rank(evaluations, weighted)
+        self._grade_and_rank(self.evaluation_ids.sudo(), weighted)
 
     @api.model
     def _bulk_write(self, records, vals_list):
@@ -687,27 +722,35 @@ class SalesAssessmentCycle(models.Model):
         self.ensure_one()
         return Period(self.date_start, self.date_end, self.company_id, group, self.tz)
 
-    def _measure_lines(self, lines, group):
-        """Return {kpi_id: {evaluation_id: value}}: measured KPIs per subject,
+    def _measure_lines(self, rows, group):
+        """Return {kpi_id: {evaluation_id: value}} for line rows (see
+        :meth:`_get_line_rows`) of ``group``: measured KPIs per subject,
         manual and formula KPIs per evaluation."""
-        keys = {}
+        keys = {row[1]: row[6] for row in rows}
+        kpis = self.env["sales.assessment.kpi"].browse({row[2] for row in rows})
+        manual_ids = set(kpis.filtered(lambda k: k.kpi_type == "manual").ids)
         manual = defaultdict(dict)
-        for line in lines:
-            evaluation = line.evaluation_id
-            keys[evaluation.id] = evaluation._subject_id()
-            if line.kpi_id.kpi_type == "manual":
-                manual[line.kpi_id.id][evaluation.id] = line.manual_value
+        for _line_id, ev_id, kpi_id, _tl_id, manual_value, _group, _subject in rows:
+            if kpi_id in manual_ids:
+                manual[kpi_id][ev_id] = manual_value
         subject_ids = list(set(keys.values()))
-        return lines.kpi_id._measure_values(self._get_period(group), subject_ids, manual, keys)
+        return kpis._measure_values(self._get_period(group), subject_ids, manual, keys)
 
     def _get_target_map(self):
-        """Return {(kpi_id, 'user'|'team', subject_id): target_value} of the cycle."""
+        """Return {(kpi_id, 'user'|'team', subject_id): target_value} of the cycle
+        (one query)."""
+        self.env["sales.assessment.target"].flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT kpi_id, user_id, team_id, target_value FROM sales_assessment_target "
+            "WHERE cycle_id = %s",
+            self.id,
+        ))
         result = {}
-        for target in self.target_ids:
-            if target.user_id:
-                result[(target.kpi_id.id, "user", target.user_id.id)] = target.target_value
-            elif target.team_id:
-                result[(target.kpi_id.id, "team", target.team_id.id)] = target.target_value
+        for kpi_id, user_id, team_id, value in self.env.cr.fetchall():
+            if user_id:
+                result[(kpi_id, "user", user_id)] = value
+            elif team_id:
+                result[(kpi_id, "team", team_id)] = value
         return result
 
     def _grade_and_rank(self, evaluations, weighted):

@@ -1,3 +1,5 @@
+import functools
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -210,28 +212,26 @@ class SalesAssessmentTemplateLine(models.Model):
                     )
                 )
 
-    def _prepare_evaluation_line_vals(self):
-        self.ensure_one()
-        return {
-            "template_line_id": self.id,
-            "kpi_id": self.kpi_id.id,
-            "sequence": self.sequence,
-            "weight": self.weight,
-        }
-
     def _score(self, actual, target):
         """Return {achievement, score, weighted_score} for an actual and a target."""
         self.ensure_one()
-        return scoring.score_line(
-            actual,
-            target,
-            direction=self.kpi_id.direction,
-            method=self.scoring_method,
-            weight=self.weight,
-            cap=self.cap_achievement or None,
-            gate=self.min_achievement if self.scoring_method == "gate" else None,
-            bands=[(b.from_achievement, b.score) for b in self.band_ids],
-        )
+        return self._get_scorers()[self.id][1](actual, target)
+
+    def _get_scorers(self):
+        """Return {line_id: (weight, score function of (actual, target))}: the
+        scoring rule of each line read once, for scoring many evaluations."""
+        return {
+            line.id: (line.weight, functools.partial(
+                scoring.score_line,
+                direction=line.kpi_id.direction,
+                method=line.scoring_method,
+                weight=line.weight,
+                cap=line.cap_achievement or None,
+                gate=line.min_achievement if line.scoring_method == "gate" else None,
+                bands=[(b.from_achievement, b.score) for b in line.band_ids],
+            ))
+            for line in self
+        }
 
 
 class SalesAssessmentTemplateBand(models.Model):

@@ -9,9 +9,9 @@ from odoo.tests import tagged
 from .common import SalesAssessmentCase
 
 # queries of closing a cycle, whatever its number of salespeople
-CLOSE_QUERIES = 44
+CLOSE_QUERIES = 43
 # queries of refreshing an open cycle, likewise
-REFRESH_QUERIES = 27
+REFRESH_QUERIES = 26
 
 
 @tagged("post_install", "-at_install")
