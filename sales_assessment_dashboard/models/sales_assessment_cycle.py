@@ -5,6 +5,7 @@ import pytz
 from odoo import _, api, fields, models
 
 from ..tools import pacing
+from .sales_assessment_evaluation_line import is_cumulative, pipeline_kind
 
 COACHING_ACTIVITY = "sales_assessment_dashboard.mail_act_coaching"
 # per-transaction memo handing the line statuses of a refresh to its evaluation write
@@ -46,6 +47,13 @@ class SalesAssessmentCycle(models.Model):
             SalesAssessmentCycle, self.with_context(sales_assessment_closing=True)
         )._action_close()
 
+    def _get_line_rows(self):
+        rows = super()._get_line_rows()
+        if self.env.context.get("sales_assessment_pacing"):
+            # the refresh's own line rows (kpi, evaluation, subject): no line read
+            self.env.cr.cache[PACING_CACHE] = {"rows": rows}
+        return rows
+
     @api.model
     def _bulk_write(self, records, vals_list):
         """During a refresh, the line and evaluation figures the core writes
@@ -75,20 +83,26 @@ class SalesAssessmentCycle(models.Model):
             cycle.company_id.id
         )
         elapsed = pacing.elapsed_share(cycle.date_start, cycle.date_end, today, working)
-        pipeline = cycle._get_pipeline_values(lines, today)
+        memo = self.env.cr.cache.setdefault(PACING_CACHE, {})
+        rows = memo.get("rows")
+        if not rows or [row[0] for row in rows] != lines.ids:
+            rows = [(ln.id, ln.evaluation_id.id, ln.kpi_id.id, None, None, ln.subject_type,
+                     ln.evaluation_id._subject_id()) for ln in lines]
+        Kpi = self.env["sales.assessment.kpi"]
+        items = [(pipeline_kind(Kpi.browse(row[2])), row[5], row[6]) for row in rows]
+        pipeline = cycle._get_pipeline_values(items, today)
         statuses = defaultdict(list)
         result = []
-        for line, vals in zip(lines, vals_list):
-            expected = elapsed if line._is_cumulative() else 100.0
+        for row, (kind, group, subject), vals in zip(rows, items, vals_list):
+            expected = elapsed if is_cumulative(Kpi.browse(row[2])) else 100.0
             status = pacing.pacing_status(vals["achievement"], expected, on_track, off_track)
-            kind = line._pipeline_kind()
-            weighted = pipeline[kind].get(line.evaluation_id._subject_id(), 0.0) if kind else 0.0
-            statuses[line.evaluation_id.id].append(status)
+            weighted = pipeline[kind][group].get(subject, 0.0) if kind else 0.0
+            statuses[row[1]].append(status)
             result.append(dict(
                 vals, expected_achievement=expected, pacing=status, pipeline_value=weighted,
                 projected_value=vals["actual_value"] + weighted if kind else 0.0,
             ))
-        self.env.cr.cache[PACING_CACHE] = {"statuses": statuses}
+        memo["statuses"] = statuses
         return result
 
     def _add_evaluation_pacing_vals(self, evaluations, vals_list):
@@ -126,35 +140,34 @@ class SalesAssessmentCycle(models.Model):
             ("date_deadline", "<=", self.date_end),
         ]
 
-    def _get_pipeline_values(self, lines, today):
-        """{'revenue': {subject: weighted revenue in company currency},
-        'won': {subject: expected won count}} of the lines' subjects, one
-        grouped query per subject type."""
-        result = {"revenue": defaultdict(float), "won": defaultdict(float)}
-        kinds = {line._pipeline_kind() for line in lines} - {False}
-        if not kinds or today > self.date_end:
+    def _get_pipeline_values(self, items, today):
+        """{'revenue'|'won': {'user'|'team': {subject: value}}} for ``items``
+        of (kind, subject type, subject): weighted open revenue in company
+        currency and expected won count, one grouped query per subject type."""
+        result = {kind: defaultdict(lambda: defaultdict(float)) for kind in ("revenue", "won")}
+        subjects = defaultdict(set)
+        for kind, group, subject in items:
+            if kind:
+                subjects[group].add(subject)
+        if not subjects or today > self.date_end:
             return result
         # sudo: projections count every opportunity of the subject, whatever the reader sees
         Lead = self.env["crm.lead"].sudo()
         currency = self.company_id.currency_id
-        for subject_type in set(lines.mapped("subject_type")):
-            field = self._pipeline_subject_field(subject_type)
-            subjects = {
-                line.evaluation_id._subject_id() for line in lines
-                if line.subject_type == subject_type
-            }
-            domain = self._get_pipeline_domain(subject_type, today) + [
-                (field, "in", list(subjects))
+        for group, group_subjects in subjects.items():
+            field = self._pipeline_subject_field(group)
+            domain = self._get_pipeline_domain(group, today) + [
+                (field, "in", list(group_subjects))
             ]
             groups = Lead._read_group(
                 domain, [field, "company_id"], ["prorated_revenue:sum", "probability:sum"]
             )
             for subject, lead_company, revenue, probability in groups:
                 source = lead_company.currency_id or currency
-                result["revenue"][subject.id] += source._convert(
+                result["revenue"][group][subject.id] += source._convert(
                     revenue or 0.0, currency, self.company_id, today
                 )
-                result["won"][subject.id] += (probability or 0.0) / 100.0
+                result["won"][group][subject.id] += (probability or 0.0) / 100.0
         return result
 
     # -- coaching

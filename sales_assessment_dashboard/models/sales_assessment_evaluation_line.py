@@ -7,6 +7,22 @@ PIPELINE_REVENUE = {"revenue_ordered", "revenue_invoiced", "revenue_collected"}
 PIPELINE_WON = {"opportunities_won"}
 
 
+def pipeline_kind(kpi):
+    """'revenue' or 'won' for KPIs projected from the pipeline, else False."""
+    if kpi.kpi_type != "builtin":
+        return False
+    if kpi.builtin_metric in PIPELINE_REVENUE:
+        return "revenue"
+    if kpi.builtin_metric in PIPELINE_WON:
+        return "won"
+    return False
+
+
+def is_cumulative(kpi):
+    """Amounts and counts grow during the cycle; rates and averages do not."""
+    return kpi.direction == "higher" and kpi.unit in ("monetary", "count")
+
+
 class SalesAssessmentEvaluationLine(models.Model):
     """Adds pacing and projection to a KPI of an evaluation, computed for a
     whole cycle at each refresh (see ``sales.assessment.cycle._bulk_write``)."""
@@ -36,20 +52,8 @@ class SalesAssessmentEvaluationLine(models.Model):
             line.has_projection = line._pipeline_kind() is not False
 
     def _pipeline_kind(self):
-        """'revenue' or 'won' for KPIs projected from the pipeline, else False."""
         self.ensure_one()
-        if self.kpi_id.kpi_type != "builtin":
-            return False
-        if self.kpi_id.builtin_metric in PIPELINE_REVENUE:
-            return "revenue"
-        if self.kpi_id.builtin_metric in PIPELINE_WON:
-            return "won"
-        return False
-
-    def _is_cumulative(self):
-        """Amounts and counts grow during the cycle; rates and averages do not."""
-        self.ensure_one()
-        return self.kpi_id.direction == "higher" and self.kpi_id.unit in ("monetary", "count")
+        return pipeline_kind(self.kpi_id)
 
     def action_view_pipeline(self):
         """Open the open opportunities behind the projection."""
