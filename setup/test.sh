@@ -9,7 +9,8 @@ set -uo pipefail
 
 "$SA_REPO/setup/install.sh" || exit 2
 ODOO_SRC="$(cat "$SA_ODOO_SRC_FILE")"
-LOG_DIR="$SA_CACHE/logs"
+# one log directory per checkout, like the configuration: runs side by side never mix
+LOG_DIR="$SA_CACHE/logs/$(basename "${SA_CONF%.conf}")"
 mkdir -p "$LOG_DIR"
 PASSED=0
 FAILED=0
