@@ -5,11 +5,15 @@ from odoo import api, fields, models
 
 from ..tools import periods
 
+DEMO_MONTHS = 15  # enough history for four closed quarters before the current one
+CLOSED_QUARTERS = 4
+
 
 class SalesAssessmentDemo(models.AbstractModel):
-    """Builds the demo activity: two teams, six salespeople, twelve months of
-    leads, orders, invoices, credit notes and payments, a closed previous
-    quarter and an open current one. Called once from the demo data."""
+    """Builds the demo activity: two teams, six salespeople, sixteen months of
+    leads (with their stage history), orders, invoices, credit notes and
+    payments, four closed quarters and an open current one. Called once from
+    the demo data."""
 
     _name = "sales.assessment.demo"
     _description = "Sales Assessment Demo Data"
@@ -21,7 +25,7 @@ class SalesAssessmentDemo(models.AbstractModel):
         users, teams = self._demo_people()
         customers = self._demo_customers()
         product = self._demo_product()
-        for month in range(12, -1, -1):
+        for month in range(DEMO_MONTHS, -1, -1):
             for user in users:
                 self._demo_month(rng, user, customers, product, today, month)
         self._demo_foreign_order(users[0], customers[0], product, today)
@@ -69,7 +73,7 @@ class SalesAssessmentDemo(models.AbstractModel):
         day = min(day, today)
         for _index in range(rng.randint(1, 3)):
             # the customer base grows over the year: recent months bring new customers
-            known = min(len(customers), 6 + (12 - months_ago) * 2)
+            known = min(len(customers), max(6, 6 + (DEMO_MONTHS - 3 - months_ago) * 2))
             customer = customers[rng.randrange(known)]
             order = self._demo_order(user, customer, product, day, rng.randint(2, 12))
             if rng.random() < 0.8:
@@ -101,26 +105,69 @@ class SalesAssessmentDemo(models.AbstractModel):
             ).create({"payment_date": day + timedelta(days=10)})._create_payments()
 
     def _demo_leads(self, rng, user, day):
-        won_stage = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
-        leads = self.env["crm.lead"].create([
+        stages = self.env["crm.stage"].search([("team_id", "=", False)], order="sequence, id")
+        won_stage = stages.filtered("is_won")[:1]
+        open_stages = stages.filtered(lambda s: not s.is_won)
+        reasons = self.env["crm.lost.reason"].search([], limit=10)
+        created = datetime.combine(day - timedelta(days=rng.randint(5, 40)), time(9, 0))
+        leads = self.env["crm.lead"].with_context(tracking_disable=True).create([
             {"name": f"Demo opportunity {user.name} {day} {i}", "type": "opportunity",
-             "user_id": user.id, "expected_revenue": rng.randint(2, 20) * 1000}
+             "user_id": user.id, "expected_revenue": rng.randint(2, 20) * 1000,
+             "stage_id": open_stages[:1].id}
             for i in range(rng.randint(2, 4))
         ])
+        history = []
         for lead in leads:
             outcome = rng.random()
+            closed = datetime.combine(day, time(15, 0))
             if outcome < 0.45:
-                lead.stage_id = won_stage
+                path = open_stages[:rng.randint(1, len(open_stages))] + won_stage
+                lead.with_context(tracking_disable=True).stage_id = won_stage
             elif outcome < 0.75:
-                lead.action_set_lost()
+                path = open_stages[:rng.randint(1, len(open_stages))]
+                lead.with_context(tracking_disable=True).stage_id = path[-1]
+                reason = {"lost_reason_id": rng.choice(reasons).id} if reasons else {}
+                lead.with_context(tracking_disable=True).action_set_lost(**reason)
             else:
+                # still open: due within the next weeks, somewhere in the funnel
+                path = open_stages[:rng.randint(1, len(open_stages))]
+                closed = datetime.combine(min(day, fields.Date.today()), time(15, 0))
+                lead.with_context(tracking_disable=True).write({
+                    "stage_id": path[-1].id,
+                    "probability": rng.choice([20, 40, 60, 80]),
+                    "date_deadline": closed.date() + timedelta(days=rng.randint(5, 45)),
+                })
+                history.append((lead, path, created, closed))
                 continue
-            lead.date_closed = datetime.combine(day, time(15, 0))
+            lead.date_closed = closed
+            history.append((lead, path, created, closed))
         self.env.cr.execute(
-            "UPDATE crm_lead SET create_date = %s WHERE id = ANY(%s)",
-            (datetime.combine(day - timedelta(days=rng.randint(5, 40)), time(9, 0)), leads.ids),
+            "UPDATE crm_lead SET create_date = %s WHERE id = ANY(%s)", (created, leads.ids),
         )
+        self._demo_stage_history(rng, user, history)
         self._demo_activities(rng, user, leads[:1], day)
+
+    def _demo_stage_history(self, rng, user, history):
+        """Stage changes as Odoo tracks them, spread between the creation and
+        the close of each opportunity, so dwell times and the funnel show."""
+        field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
+        subtype = self.env.ref("mail.mt_note")
+        vals_list = []
+        for lead, path, created, closed in history:
+            span = max((closed - created).total_seconds(), 3600 * len(path))
+            moments = sorted(rng.uniform(0.05, 0.95) * span for _stage in path[1:])
+            for old, new, offset in zip(path, path[1:], moments):
+                vals_list.append({
+                    "model": "crm.lead", "res_id": lead.id, "message_type": "notification",
+                    "subtype_id": subtype.id, "author_id": user.partner_id.id,
+                    "date": created + timedelta(seconds=offset),
+                    "tracking_value_ids": [fields.Command.create({
+                        "field_id": field.id,
+                        "old_value_integer": old.id, "old_value_char": old.name,
+                        "new_value_integer": new.id, "new_value_char": new.name,
+                    })],
+                })
+        self.env["mail.message"].create(vals_list)
 
     def _demo_activities(self, rng, user, leads, day):
         activity_type = self.env.ref("mail.mail_activity_data_call")
@@ -156,14 +203,15 @@ class SalesAssessmentDemo(models.AbstractModel):
     def _demo_cycles(self, users, teams, today):
         template = self.env.ref("sales_assessment.template_salesperson")
         template.team_ids = [fields.Command.link(team.id) for team in teams]
-        current = periods.period_bounds("quarter", today)
-        previous = periods.previous_period(*current)
+        bounds = [periods.period_bounds("quarter", today)]
+        for _index in range(CLOSED_QUARTERS):
+            bounds.insert(0, periods.previous_period(*bounds[0]))
         Cycle = self.env["sales.assessment.cycle"]
         cycles = Cycle.create([
-            {"name": periods.period_label("quarter", *bounds) + " (demo)",
-             "period_type": "quarter", "date_start": bounds[0], "date_end": bounds[1],
+            {"name": periods.period_label("quarter", *quarter) + " (demo)",
+             "period_type": "quarter", "date_start": quarter[0], "date_end": quarter[1],
              "template_ids": [fields.Command.set(template.ids)]}
-            for bounds in (previous, current)
+            for quarter in bounds
         ])
         targets = {"revenue_invoiced": 20000.0, "new_customers": 2.0, "win_rate": 55.0,
                    "activities_done": 6.0, "customer_satisfaction": 90.0}
@@ -177,5 +225,6 @@ class SalesAssessmentDemo(models.AbstractModel):
         for index, line in enumerate(cycles.evaluation_ids.line_ids.filtered(
                 lambda ln: ln.kpi_id == satisfaction)):
             line.manual_value = 70 + (index * 7) % 30
-        cycles[0].action_close()
-        cycles[1].action_refresh()
+        for cycle in cycles[:-1]:
+            cycle.action_close()
+        cycles[-1].action_refresh()

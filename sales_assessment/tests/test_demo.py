@@ -3,17 +3,40 @@ from odoo.tests import TransactionCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestDemoData(TransactionCase):
-    """Installed with demo data, the product shows a closed previous quarter
-    and an open current one with meaningful scores."""
+    """Installed with demo data, the product shows four closed quarters and an
+    open current one with meaningful scores, and opportunities with a stage
+    history and an open pipeline."""
 
-    def test_demo_cycles_have_scores(self):
+    def setUp(self):
+        super().setUp()
         if not self.env.ref("base.module_sales_assessment").demo:
             self.skipTest("installed without demo data")
-        cycles = self.env["sales.assessment.cycle"].search([("name", "like", "(demo)")])
-        self.assertEqual(sorted(cycles.mapped("state")), ["closed", "open"])
-        for cycle in cycles:
+        self.cycles = self.env["sales.assessment.cycle"].search(
+            [("name", "like", "(demo)")], order="date_start"
+        )
+
+    def test_demo_cycles_have_scores(self):
+        self.assertEqual(self.cycles.mapped("state"), ["closed"] * 4 + ["open"])
+        self.assertTrue(all(c.period_type == "quarter" for c in self.cycles))
+        for cycle in self.cycles:
             self.assertEqual(len(cycle.evaluation_ids), 6)
             self.assertTrue(any(ev.total_score > 0 for ev in cycle.evaluation_ids))
-        closed = cycles.filtered(lambda c: c.state == "closed")
+        closed = self.cycles.filtered(lambda c: c.state == "closed")
         self.assertTrue(all(closed.evaluation_ids.mapped("grade_id")))
         self.assertEqual(min(closed.evaluation_ids.mapped("rank")), 1)
+
+    def test_demo_pipeline_history(self):
+        users = self.cycles.evaluation_ids.user_id
+        leads = self.env["crm.lead"].with_context(active_test=False).search(
+            [("user_id", "in", users.ids)]
+        )
+        field = self.env["ir.model.fields"]._get("crm.lead", "stage_id")
+        changes = self.env["mail.tracking.value"].sudo().search_count([
+            ("field_id", "=", field.id),
+            ("mail_message_id.res_id", "in", leads.ids),
+            ("mail_message_id.model", "=", "crm.lead"),
+        ])
+        self.assertGreater(changes, len(leads) // 2)
+        open_leads = leads.filtered(lambda lead: lead.active and lead.probability < 100)
+        self.assertTrue(open_leads.filtered("date_deadline"))
+        self.assertTrue(leads.filtered("lost_reason_id"))

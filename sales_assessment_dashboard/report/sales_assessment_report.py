@@ -1,25 +1,35 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.sales_assessment_evaluation_line import PACING
+
+UNITS = [("monetary", "Amount"), ("count", "Count"), ("percent", "Percent"),
+         ("days", "Days"), ("score", "Score")]
+
 
 class SalesAssessmentReport(models.Model):
     """Assessment analysis: one row per evaluated KPI (evaluation line), with
-    its cycle, salesperson, team and grade, for graph and pivot across cycles."""
+    its cycle, salesperson, team, grade and rank, for graph and pivot across
+    cycles. Record rules mirror the evaluations': salespeople see their own rows."""
 
     _name = "sales.assessment.report"
     _description = "Sales Assessment Analysis"
     _auto = False
-    _rec_name = "evaluation_id"
-    _order = "date_start desc, evaluation_id"
+    _rec_name = "kpi_id"
+    _order = "date_start desc, evaluation_id, sequence"
 
     evaluation_id = fields.Many2one("sales.assessment.evaluation", readonly=True)
     cycle_id = fields.Many2one("sales.assessment.cycle", readonly=True)
     template_id = fields.Many2one("sales.assessment.template", string="Scorecard", readonly=True)
     kpi_id = fields.Many2one("sales.assessment.kpi", string="KPI", readonly=True)
+    sequence = fields.Integer(readonly=True, aggregator=False)
+    unit = fields.Selection(UNITS, readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     grade_id = fields.Many2one("sales.assessment.grade", readonly=True)
+    grade_color = fields.Integer(readonly=True, aggregator=False)
     period_type = fields.Selection(
         [("month", "Month"), ("quarter", "Quarter"), ("half", "Half-Year"),
          ("year", "Year"), ("custom", "Custom")],
@@ -30,13 +40,35 @@ class SalesAssessmentReport(models.Model):
         readonly=True,
     )
     date_start = fields.Date(string="Cycle Start", readonly=True)
+    date_end = fields.Date(string="Cycle End", readonly=True)
     weight = fields.Float(readonly=True, aggregator="sum")
     target_value = fields.Float(string="Target", readonly=True, aggregator="sum")
     actual_value = fields.Float(string="Actual", readonly=True, aggregator="sum")
     achievement = fields.Float(string="Achievement (%)", readonly=True, aggregator="avg")
     score = fields.Float(readonly=True, aggregator="avg")
     weighted_score = fields.Float(readonly=True, aggregator="sum")
+    total_score = fields.Float(string="Total Score", readonly=True, aggregator="avg")
     rank = fields.Integer(readonly=True, aggregator="min")
+    expected_achievement = fields.Float(string="Expected (%)", readonly=True, aggregator="avg")
+    pacing = fields.Selection(PACING, readonly=True)
+    projected_value = fields.Float(string="Projection", readonly=True, aggregator="sum")
+
+    _depends = {
+        "sales.assessment.evaluation.line": [
+            "evaluation_id", "cycle_id", "user_id", "team_id", "company_id",
+            "kpi_id", "sequence", "weight", "target_value", "actual_value",
+            "achievement", "score", "weighted_score", "expected_achievement", "pacing",
+            "projected_value",
+        ],
+        "sales.assessment.evaluation": [
+            "cycle_id", "template_id", "user_id", "team_id", "company_id", "grade_id",
+            "total_score", "rank",
+        ],
+        "sales.assessment.cycle": ["period_type", "state", "date_start", "date_end"],
+        "sales.assessment.kpi": ["unit"],
+        "sales.assessment.grade": ["color"],
+        "res.company": ["currency_id"],
+    }
 
     @property
     def _table_query(self):
@@ -48,36 +80,60 @@ class SalesAssessmentReport(models.Model):
             """
             SELECT line.id AS id,
                    line.evaluation_id AS evaluation_id,
-                   ev.cycle_id AS cycle_id,
+                   line.cycle_id AS cycle_id,
                    ev.template_id AS template_id,
                    line.kpi_id AS kpi_id,
-                   ev.user_id AS user_id,
-                   ev.team_id AS team_id,
-                   ev.company_id AS company_id,
+                   line.sequence AS sequence,
+                   kpi.unit AS unit,
+                   line.user_id AS user_id,
+                   line.team_id AS team_id,
+                   line.company_id AS company_id,
+                   company.currency_id AS currency_id,
                    ev.grade_id AS grade_id,
+                   grade.color AS grade_color,
                    cycle.period_type AS period_type,
                    cycle.state AS cycle_state,
                    cycle.date_start AS date_start,
+                   cycle.date_end AS date_end,
                    line.weight AS weight,
                    line.target_value AS target_value,
                    line.actual_value AS actual_value,
                    line.achievement AS achievement,
                    line.score AS score,
                    line.weighted_score AS weighted_score,
-                   ev.rank AS rank
+                   ev.total_score AS total_score,
+                   ev.rank AS rank,
+                   line.expected_achievement AS expected_achievement,
+                   line.pacing AS pacing,
+                   line.projected_value AS projected_value
             """
         )
 
     @api.model
     def _from(self):
+        # the line's stored cycle, salesperson, team and company, and LEFT JOINs
+        # on primary keys: PostgreSQL drops the joins a pivot does not use
         return SQL(
             """
             FROM sales_assessment_evaluation_line line
-            JOIN sales_assessment_evaluation ev ON ev.id = line.evaluation_id
-            JOIN sales_assessment_cycle cycle ON cycle.id = ev.cycle_id
+            JOIN sales_assessment_cycle cycle ON cycle.id = line.cycle_id
+            LEFT JOIN sales_assessment_evaluation ev ON ev.id = line.evaluation_id
+            LEFT JOIN sales_assessment_kpi kpi ON kpi.id = line.kpi_id
+            LEFT JOIN res_company company ON company.id = line.company_id
+            LEFT JOIN sales_assessment_grade grade ON grade.id = ev.grade_id
             """
         )
 
     @api.model
     def _where(self):
         return SQL("WHERE cycle.state != 'cancel'")
+
+    def action_open_evaluation(self):
+        """Open the evaluation behind the row (from "My performance")."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sales.assessment.evaluation",
+            "res_id": self.evaluation_id.id,
+            "views": [(False, "form")],
+        }

@@ -1,57 +1,68 @@
-from odoo import Command
+from datetime import date
+
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import tagged
+
+from .common import DashboardCase
 
 
 @tagged("post_install", "-at_install")
-class TestAssessmentReport(TransactionCase):
+class TestAssessmentReport(DashboardCase):
     """The analysis has one row per evaluation line, with the line's figures,
     and keeps salespeople to their own rows."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_a = new_test_user(cls.env, "sa_rep_a", groups="sales_team.group_sale_salesman")
-        cls.user_b = new_test_user(cls.env, "sa_rep_b", groups="sales_team.group_sale_salesman")
-        team = cls.env["crm.team"].create(
-            {"name": "SA report team", "member_ids": [Command.set((cls.user_a | cls.user_b).ids)]}
-        )
-        kpi = cls.env.ref("sales_assessment.kpi_customer_satisfaction")
-        template = cls.env["sales.assessment.template"].create({
-            "name": "SA report scorecard", "team_ids": [Command.set(team.ids)],
-            "line_ids": [Command.create({"kpi_id": kpi.id, "weight": 100})],
-        })
-        cls.cycle = cls.env["sales.assessment.cycle"].create({
-            "name": "SA report cycle", "period_type": "custom",
-            "date_start": "2018-01-01", "date_end": "2018-03-31",
-            "template_ids": [Command.set(template.ids)],
-        })
-        cls.env["sales.assessment.target"].create([
-            {"cycle_id": cls.cycle.id, "kpi_id": kpi.id, "user_id": u.id, "target_value": 80}
-            for u in (cls.user_a, cls.user_b)
-        ])
-        cls.cycle.action_open()
-        for line, value in zip(cls.cycle.evaluation_ids.line_ids, (60, 100)):
-            line.manual_value = value
-        cls.cycle.action_close()
+        for user, amount in ((cls.user_a, 600), (cls.user_b, 1500), (cls.user_c, 250)):
+            cls.make_order(user, cls.customers[0], amount, date(2025, 1, 15))
+
+    def setUp(self):
+        super().setUp()
+        self.cycle = self.make_revenue_cycle(extra_lines=[self.kpi("orders_count")])
+        self.cycle.action_open()
+        self.cycle.action_close()
 
     def test_rows_match_evaluation_lines(self):
-        rows = self.env["sales.assessment.report"].search([("cycle_id", "=", self.cycle.id)])
+        Report = self.env["sales.assessment.report"]
         lines = self.cycle.evaluation_ids.line_ids
+        rows = Report.search([("cycle_id", "=", self.cycle.id)])
+        self.assertEqual(len(rows), len(lines))
         self.assertEqual(sorted(rows.ids), sorted(lines.ids))
-        self.assertEqual(sorted(rows.mapped("actual_value")), [60.0, 100.0])
-        [[total]] = self.env["sales.assessment.report"]._read_group(
-            [("cycle_id", "=", self.cycle.id)], [], ["weighted_score:sum"]
+        [[count, actual, target, weighted]] = Report._read_group(
+            [("cycle_id", "=", self.cycle.id)], [],
+            ["__count", "actual_value:sum", "target_value:sum", "weighted_score:sum"],
         )
-        self.assertAlmostEqual(total, sum(lines.mapped("weighted_score")))
+        self.assertEqual(count, len(lines))
+        self.assertAlmostEqual(actual, sum(lines.mapped("actual_value")))
+        self.assertAlmostEqual(actual, 600 + 1500 + 250 + 3)
+        self.assertAlmostEqual(target, sum(lines.mapped("target_value")))
+        self.assertAlmostEqual(weighted, sum(lines.mapped("weighted_score")))
+        row = rows.filtered(lambda r: r.user_id == self.user_b and r.kpi_id == self.revenue)
+        evaluation = self.evaluation(self.cycle, self.user_b)
+        self.assertEqual(
+            (row.rank, row.total_score, row.grade_id, row.unit, row.period_type,
+             row.date_start, row.date_end, row.team_id, row.company_id),
+            (evaluation.rank, evaluation.total_score, evaluation.grade_id, "monetary",
+             "quarter", date(2025, 1, 1), date(2025, 3, 31), self.team_1, self.company),
+        )
 
     def test_salesperson_sees_own_rows(self):
-        rows = self.env["sales.assessment.report"].with_user(self.user_a).search(
-            [("cycle_id", "=", self.cycle.id)]
-        )
+        Report = self.env["sales.assessment.report"]
+        rows = Report.with_user(self.user_a).search([("cycle_id", "=", self.cycle.id)])
         self.assertEqual(rows.user_id, self.user_a)
-        other = self.env["sales.assessment.report"].search(
+        groups = Report.with_user(self.user_a)._read_group(
+            [("cycle_id", "=", self.cycle.id)], ["user_id"], ["actual_value:sum"]
+        )
+        self.assertEqual([user for user, _sum in groups], [self.user_a])
+        other = Report.search(
             [("cycle_id", "=", self.cycle.id), ("user_id", "=", self.user_b.id)]
         )
         with self.assertRaises(AccessError):
             other.with_user(self.user_a).read(["score"])
+
+    def test_team_leader_sees_own_team(self):
+        rows = self.env["sales.assessment.report"].with_user(self.leader).search(
+            [("cycle_id", "=", self.cycle.id)]
+        )
+        self.assertEqual(rows.user_id, self.user_a | self.user_b)
