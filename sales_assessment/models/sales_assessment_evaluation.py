@@ -343,7 +343,9 @@ class SalesAssessmentEvaluationLine(models.Model):
         "sales.assessment.template.line", ondelete="set null"
     )
     sequence = fields.Integer(default=10)
-    kpi_id = fields.Many2one("sales.assessment.kpi", required=True, ondelete="restrict")
+    kpi_id = fields.Many2one(
+        "sales.assessment.kpi", string="KPI", required=True, ondelete="restrict"
+    )
     kpi_type = fields.Selection(related="kpi_id.kpi_type")
     unit = fields.Selection(related="kpi_id.unit")
     subject_type = fields.Selection(related="evaluation_id.template_id.subject_type")

@@ -138,7 +138,8 @@ class SalesAssessmentTemplateLine(models.Model):
     company_id = fields.Many2one(related="template_id.company_id", store=True)
     sequence = fields.Integer(default=10)
     kpi_id = fields.Many2one(
-        "sales.assessment.kpi", required=True, ondelete="restrict", check_company=True
+        "sales.assessment.kpi", string="KPI", required=True, ondelete="restrict",
+        check_company=True,
     )
     weight = fields.Float(required=True, default=0.0, help="Percent of the total score.")
     scoring_method = fields.Selection(

@@ -30,7 +30,9 @@ class SalesAssessmentCycle(models.Model):
             res = super()._compute_evaluations()
             coached = self.evaluation_ids.filtered("coaching_open")
             if coached:
-                self._close_coaching_activities(coached, _("Cycle closed"))
+                # the cycle is over: its coaching ends with it, in one go (a
+                # feedback per activity would cost queries per salesperson)
+                coached.sudo().activity_unlink([COACHING_ACTIVITY])
                 self._bulk_write(coached, [{"coaching_open": False}] * len(coached))
             return res
         cycle = self.with_context(sales_assessment_pacing=self.id)

@@ -47,6 +47,22 @@ class TestAssessmentReport(DashboardCase):
              "quarter", date(2025, 1, 1), date(2025, 3, 31), self.team_1, self.company),
         )
 
+    def test_pivot_groups_open_their_own_rows(self):
+        """The pivot's KPI × salesperson groups: labels, counts and a domain
+        that finds exactly the group's rows (as a drill-down does)."""
+        Report = self.env["sales.assessment.report"]
+        domain = [("cycle_id", "=", self.cycle.id)]
+        groups = Report.read_group(domain, ["actual_value:sum"], ["kpi_id", "user_id"],
+                                   lazy=False)
+        self.assertEqual(sum(g["__count"] for g in groups), len(self.cycle.evaluation_ids.line_ids))
+        for group in groups:
+            rows = Report.search(group["__domain"])
+            self.assertEqual(len(rows), group["__count"])
+            self.assertEqual(rows.kpi_id.id, group["kpi_id"][0])
+            self.assertEqual(rows.user_id.id, group["user_id"][0])
+            self.assertEqual(group["user_id"][1], rows.user_id.display_name)
+            self.assertAlmostEqual(sum(rows.mapped("actual_value")), group["actual_value"])
+
     def test_salesperson_sees_own_rows(self):
         Report = self.env["sales.assessment.report"]
         rows = Report.with_user(self.user_a).search([("cycle_id", "=", self.cycle.id)])
