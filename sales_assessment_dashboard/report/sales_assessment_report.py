@@ -141,13 +141,19 @@ class SalesAssessmentReport(models.Model):
         )
         if not (many2one and rows_dict):
             return super()._read_group_format_result(rows_dict, lazy_groupby)
+        # the labels of each field's values, read in one batch
+        labels = {}
+        for group in lazy_groupby:
+            values = self.env[self._fields[group].comodel_name].browse(
+                {row[group].id for row in rows_dict} - {False})
+            labels[group] = dict(zip(values.ids, values.sudo().mapped("display_name")))
         base = {}
         for row in rows_dict:
             leaves = []
             for group in lazy_groupby:
-                value = row[group]
-                leaves.append((group, "=", value.id or False))
-                row[group] = (value.id, value.sudo().display_name) if value else False
+                value_id = row[group].id
+                leaves.append((group, "=", value_id or False))
+                row[group] = (value_id, labels[group][value_id]) if value_id else False
             key = id(row["__domain"])
             if key not in base:
                 base[key] = expression.normalize_domain(row["__domain"])
