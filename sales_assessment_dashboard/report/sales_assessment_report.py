@@ -129,6 +129,89 @@ class SalesAssessmentReport(models.Model):
     def _where(self):
         return SQL("WHERE cycle.state != 'cancel'")
 
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """Serve the pivot's and graph's requests (all groups at once, on
+        many-to-one fields, with numeric aggregates) from plain SQL tuples:
+        over 100,000 lines, Odoo's generic path spends more time building
+        records and dictionaries per group than PostgreSQL spends grouping.
+        Any other request takes the generic path."""
+        groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        specs = None
+        if not (offset or limit or orderby or lazy):
+            specs = self._get_pivot_aggregates(fields, groupby)
+        if specs is None:
+            return super().read_group(domain, fields, groupby, offset=offset, limit=limit,
+                                      orderby=orderby, lazy=lazy)
+        return self._pivot_read_group(domain, groupby, specs)
+
+    @api.model
+    def _get_pivot_aggregates(self, fields, groupby):
+        """Return the (field, function) aggregates of a plain pivot request, or
+        None when the request is not one (the generic path serves it)."""
+        if not groupby or self.env.context.get("fill_temporal") is not None:
+            return None
+        for group in groupby:
+            field = self._fields.get(group)
+            if not field or field.type != "many2one" or not field.store:
+                return None
+        specs = []
+        for spec in fields:
+            if spec == "__count":
+                continue
+            name, _sep, function = spec.partition(":")
+            field = self._fields.get(name)
+            if not field or field.type not in ("integer", "float", "monetary"):
+                return None
+            function = function or field.aggregator
+            if function not in ("sum", "avg", "min", "max"):
+                return None
+            specs.append((name, function))
+        return specs
+
+    @api.model
+    def _pivot_read_group(self, domain, groupby, specs):
+        """``read_group(domain, …, groupby, lazy=False)`` for many-to-one groups
+        and numeric aggregates, built from the same query pieces as
+        ``_read_group`` (access rules, record rules, ordering)."""
+        self.browse().check_access("read")
+        query = self._search(domain)
+        if query.is_empty():
+            return []
+        group_terms = {group: self._read_group_groupby(group, query) for group in groupby}
+        query.groupby = SQL(", ").join(group_terms.values())
+        select = [self._read_group_select(f"{name}:{function}", query)
+                  for name, function in specs]
+        select.append(self._read_group_select("__count", query))
+        rows = self.env.execute_query(query.select(*group_terms.values(), *select))
+        labels, ranks = {}, {}
+        for index, group in enumerate(groupby):
+            # sudo: group labels and order as Odoo's own read_group shows them;
+            # ordering the few distinct values here spares the big query the
+            # joins that ordering by their names would need
+            comodel = self.env[self._fields[group].comodel_name].sudo().with_context(
+                active_test=False)
+            values = comodel.search([("id", "in", list({row[index] for row in rows} - {None}))])
+            labels[group] = dict(zip(values.ids, values.mapped("display_name")))
+            ranks[index] = {value_id: rank for rank, value_id in enumerate(values.ids)}
+        rows.sort(key=lambda row: tuple(
+            ranks[index].get(row[index], len(ranks[index])) for index in range(len(groupby))))
+        prefix = ["&"] * len(groupby) + expression.normalize_domain(domain)
+        result = []
+        for row in rows:
+            group = {}
+            leaves = []
+            for fname, value in zip(groupby, row):
+                group[fname] = (value, labels[fname][value]) if value else False
+                leaves.append((fname, "=", value or False))
+            group["__count"] = row[-1]
+            for (name, _function), value in zip(specs, row[len(groupby):-1]):
+                group[name] = value if value is not None else False
+            group["__domain"] = prefix + leaves
+            result.append(group)
+        return result
+
     def _read_group_format_result(self, rows_dict, lazy_groupby):
         """Group on many-to-one fields only (the pivot's KPI × salesperson ×
         cycle): build each group's domain by concatenation, the search domain

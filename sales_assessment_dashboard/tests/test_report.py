@@ -63,6 +63,31 @@ class TestAssessmentReport(DashboardCase):
             self.assertEqual(group["user_id"][1], rows.user_id.display_name)
             self.assertAlmostEqual(sum(rows.mapped("actual_value")), group["actual_value"])
 
+    def test_pivot_path_equals_odoo_generic_path(self):
+        """The pivot's fast path returns what Odoo's generic read_group returns
+        (an order, or lazy grouping, takes the generic path)."""
+        Report = self.env["sales.assessment.report"]
+        domain = [("cycle_id", "=", self.cycle.id)]
+        fields = ["actual_value:sum", "score:avg", "achievement"]
+        fast = Report.read_group(domain, fields, ["kpi_id", "user_id"], lazy=False)
+        generic = Report.read_group(domain, fields, ["kpi_id", "user_id"], lazy=False,
+                                    orderby="kpi_id, user_id")
+
+        def key(group):
+            return (group["kpi_id"], group["user_id"])
+
+        self.assertEqual(len(fast), len(generic))
+        for mine, odoo in zip(sorted(fast, key=key), sorted(generic, key=key)):
+            self.assertEqual(
+                {k: v for k, v in mine.items() if k != "__domain"},
+                {k: v for k, v in odoo.items() if k != "__domain"},
+            )
+            self.assertEqual(Report.search(mine["__domain"]), Report.search(odoo["__domain"]))
+        # record rules apply: a salesperson's pivot holds their own rows only
+        own = Report.with_user(self.user_a).read_group(
+            domain, fields, ["kpi_id", "user_id"], lazy=False)
+        self.assertEqual({g["user_id"][0] for g in own}, {self.user_a.id})
+
     def test_salesperson_sees_own_rows(self):
         Report = self.env["sales.assessment.report"]
         rows = Report.with_user(self.user_a).search([("cycle_id", "=", self.cycle.id)])
