@@ -572,6 +572,7 @@ class SalesAssessmentCycle(models.Model):
         for cycle in self:
             cycle._sync_evaluations()
             cycle._compute_evaluations()
+        # sudo: the stamp is system data; the caller's rights were checked
         self.sudo().write({"last_computed": fields.Datetime.now()})
 
     def _sync_evaluations(self):
@@ -615,6 +616,7 @@ class SalesAssessmentCycle(models.Model):
         """Give each evaluation a line per KPI of its scorecard (new evaluations,
         KPIs added to a scorecard) and drop the lines of KPIs removed from it
         (the cycle is open): two queries, whatever the number of evaluations."""
+        # sudo: lines are system-computed; the caller's rights were checked
         Line = self.env["sales.assessment.evaluation.line"].sudo()
         Line.flush_model()
         evaluations.flush_recordset()  # their subject, cycle and company are copied
@@ -690,9 +692,11 @@ class SalesAssessmentCycle(models.Model):
                 "score": result["score"],
                 "weighted_score": result["weighted_score"],
             })
+        # sudo: figures are system-computed; the caller's rights were checked
         lines = self.env["sales.assessment.evaluation.line"].sudo().browse(
             [row[0] for row in rows])
         self._bulk_write(lines, vals_list)
+        # sudo: figures are system-computed; the caller's rights were checked
         self._grade_and_rank(self.evaluation_ids.sudo(), weighted)
 
     @api.model

@@ -296,6 +296,7 @@ class SalesAssessmentEvaluation(models.Model):
             if evaluation.user_id.notification_type == "inbox":
                 template.send_mail(evaluation.id)
         self._notify_team_leaders()
+        # sudo: the flag is system data, set by the notification cron
         self.sudo().write({"notified": True})
 
     def _notify_team_leaders(self):

@@ -23,6 +23,7 @@ class SalesAssessmentGrade(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed_cycle(self):
+        # sudo: a closed cycle out of the editor's reach still holds the grade
         used = self.env["sales.assessment.evaluation"].sudo().search(
             [("grade_id", "in", self.ids), ("cycle_id.state", "=", "closed")], limit=1
         )

@@ -318,6 +318,7 @@ class SalesAssessmentKpi(models.Model):
                 _("The domain of KPI %(name)s must be a list.", name=self.name)
             )
         try:
+            # sudo: the domain is checked against the model, whoever edits the KPI
             self.env[self.model_id.model].sudo()._search(list(domain))
         except Exception as error:
             raise ValidationError(

@@ -59,12 +59,17 @@ class SalesAssessmentMetric(models.AbstractModel):
     def _get_metrics(self):
         """Return {code: :class:`Metric`} of every registered metric, in the
         order of their declaration."""
-        found = {}
-        for klass in reversed(type(self).__mro__):
-            for name, method in vars(klass).items():
-                spec = getattr(method, "_sales_assessment_metric", None)
-                if spec:
-                    found[spec[0]] = Metric(*spec, name)
+        cls = type(self)
+        # the registry class is rebuilt when modules load: cache on it, once
+        found = cls.__dict__.get("_sales_assessment_metrics")
+        if found is None:
+            found = {}
+            for klass in reversed(cls.__mro__):
+                for name, method in vars(klass).items():
+                    spec = getattr(method, "_sales_assessment_metric", None)
+                    if spec:
+                        found[spec[0]] = Metric(*spec, name)
+            cls._sales_assessment_metrics = found
         return found
 
     @api.model

@@ -70,6 +70,7 @@ class SalesAssessmentTemplate(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_evaluated(self):
+        # sudo: evaluations of every company and reader keep the scorecard
         used = self.env["sales.assessment.evaluation"].sudo().search(
             [("template_id", "in", self.ids)], limit=1
         )
@@ -191,6 +192,7 @@ class SalesAssessmentTemplateLine(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed_cycle(self):
+        # sudo: a closed cycle out of the editor's reach still holds the line
         lines = self.env["sales.assessment.evaluation.line"].sudo().search(
             [("template_line_id", "in", self.ids), ("cycle_id.state", "=", "closed")], limit=1
         )
