@@ -19,18 +19,14 @@ sales_assessment is installed (``setup/run.sh`` creates one)::
 It is not collected by pytest (no ``test_`` prefix) and never commits.
 """
 
-import argparse
-import os
-import sys
 import time
 from datetime import date
 
+from bench_common import base_parser, run_rolled_back, timed
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--odoo", default=os.environ.get("ODOO_SRC"))
+    parser = base_parser(__doc__)
     parser.add_argument("--salespeople", type=int, default=1000)
     parser.add_argument("--orders", type=int, default=1000000)
     parser.add_argument("--invoices", type=int, default=300000)
@@ -171,18 +167,6 @@ def generate(env, args):
     return params
 
 
-def timed(env, label, function):
-    env.flush_all()
-    env.invalidate_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    function()
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    print(f"{label:<42} {elapsed:8.2f} s {env.cr.sql_log_count - queries:6d} queries")
-    return elapsed
-
-
 def run(env, args):
     from odoo import Command  # noqa: PLC0415
 
@@ -225,18 +209,7 @@ def run(env, args):
 
 def main():
     args = parse_args()
-    if args.odoo:
-        sys.path.insert(0, args.odoo)
-    import odoo  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        try:
-            run(env, args)
-        finally:
-            cr.rollback()
+    run_rolled_back(args, lambda env: run(env, args))
 
 
 if __name__ == "__main__":

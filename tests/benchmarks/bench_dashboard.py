@@ -20,21 +20,17 @@ Run it against a database where sales_assessment_dashboard is installed::
 It is not collected by pytest (no ``test_`` prefix) and never commits.
 """
 
-import argparse
 import math
-import os
 import resource
 import statistics
-import sys
 import time
 import tracemalloc
 
+from bench_common import base_parser, run_rolled_back
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--odoo", default=os.environ.get("ODOO_SRC"))
+    parser = base_parser(__doc__)
     parser.add_argument("--salespeople", type=int, default=1000)
     parser.add_argument("--lines", type=int, default=100000)
     parser.add_argument("--kpis", type=int, default=12)
@@ -152,26 +148,19 @@ def bench_xlsx(env, args, cycle):
           f"server and generated data)")
 
 
+def run(env, args):
+    env = env(context=dict(env.context, tracking_disable=True))
+    start = time.perf_counter()
+    cycles = generate(env, args)
+    print(f"generated {args.salespeople} salespeople x {args.kpis} KPIs x "
+          f"{len(cycles)} cycles in {time.perf_counter() - start:.1f} s")
+    bench_read_group(env, args, cycles)
+    bench_xlsx(env, args, cycles[0])
+
+
 def main():
     args = parse_args()
-    if args.odoo:
-        sys.path.insert(0, args.odoo)
-    import odoo  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env = env(context=dict(env.context, tracking_disable=True))
-        try:
-            start = time.perf_counter()
-            cycles = generate(env, args)
-            print(f"generated {args.salespeople} salespeople x {args.kpis} KPIs x "
-                  f"{len(cycles)} cycles in {time.perf_counter() - start:.1f} s")
-            bench_read_group(env, args, cycles)
-            bench_xlsx(env, args, cycles[0])
-        finally:
-            cr.rollback()
+    run_rolled_back(args, lambda env: run(env, args))
 
 
 if __name__ == "__main__":

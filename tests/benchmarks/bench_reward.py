@@ -18,32 +18,16 @@ database where sales_assessment_reward is installed::
 It is not collected by pytest (no ``test_`` prefix) and never commits.
 """
 
-import argparse
-import os
-import sys
 import time
 from datetime import date
 
+from bench_common import base_parser, run_rolled_back, timed
+
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--odoo", default=os.environ.get("ODOO_SRC"))
+    parser = base_parser(__doc__)
     parser.add_argument("--salespeople", type=int, default=1000)
     return parser.parse_args()
-
-
-def timed(env, label, function):
-    env.flush_all()
-    env.invalidate_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    function()
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    print(f"{label:<46} {elapsed:8.2f} s {env.cr.sql_log_count - queries:6d} queries")
-    return elapsed
 
 
 def setup(env, count):
@@ -114,8 +98,8 @@ def run(env, args):
     start = time.perf_counter()
     cycle = setup(env, args.salespeople)
     print(f"set up {args.salespeople} salespeople in {time.perf_counter() - start:.1f} s")
-    timed(env, "action_close (close + proposals + budget)", cycle.action_close)
-    timed(env, "_generate_rewards again (drafts regenerated)", cycle._generate_rewards)
+    timed(env, "action_close (close + proposals + budget)", cycle.action_close, 46)
+    timed(env, "_generate_rewards again (drafts regenerated)", cycle._generate_rewards, 46)
     rewards = cycle.reward_ids
     bonuses = rewards.filtered(lambda r: r.reward_type == "bonus")
     print(f"proposals: {len(rewards)}, bonuses {sum(bonuses.mapped('amount')):,.2f} "
@@ -125,18 +109,7 @@ def run(env, args):
 
 def main():
     args = parse_args()
-    if args.odoo:
-        sys.path.insert(0, args.odoo)
-    import odoo  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        try:
-            run(env, args)
-        finally:
-            cr.rollback()
+    run_rolled_back(args, lambda env: run(env, args))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from datetime import date
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_close  # noqa: E402
+from bench_common import base_parser, run_rolled_back  # noqa: E402
 
 KPIS = [  # (xml id suffix, weight): twelve KPIs, weights summing to 100
     ("revenue_ordered", 10), ("revenue_invoiced", 10), ("revenue_collected", 10),
@@ -78,10 +79,7 @@ EXTRA_GOALS = [
 
 
 def parse_args():
-    parser = bench_close.argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--odoo", default=os.environ.get("ODOO_SRC"))
+    parser = base_parser(__doc__)
     parser.add_argument("--salespeople", type=int, default=1000)
     parser.add_argument("--orders", type=int, default=1000000)
     parser.add_argument("--invoices", type=int, default=1000000)
@@ -250,18 +248,7 @@ def run(env, args):
 
 def main():
     args = parse_args()
-    if args.odoo:
-        sys.path.insert(0, args.odoo)
-    import odoo  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        try:
-            agree = run(env, args)
-        finally:
-            cr.rollback()
+    agree = run_rolled_back(args, lambda env: run(env, args))
     if args.smoke and not agree:
         sys.exit(1)
 
