@@ -571,13 +571,14 @@ class SalesAssessmentCycle(models.Model):
         the number of queries does not grow with the number of subjects."""
         for cycle in self:
             cycle._sync_evaluations()
-            cycle._compute_evaluations()
+            cycle._refresh_evaluations()
         # sudo: the stamp is system data; the caller's rights were checked
         self.sudo().write({"last_computed": fields.Datetime.now()})
 
     def _sync_evaluations(self):
         """Create the missing evaluations of the cycle, and keep the team of the
-        existing ones in line with the memberships."""
+        existing ones in line with the memberships. Their lines are written
+        with their figures by :meth:`_refresh_evaluations`."""
         self.ensure_one()
         # sudo: evaluations are system-computed; callers were checked above
         Evaluation = self.env["sales.assessment.evaluation"].sudo().with_context(
@@ -596,7 +597,8 @@ class SalesAssessmentCycle(models.Model):
                 elif (evaluation.team_id.id, set(evaluation.member_team_ids.ids)) != (
                         team_ids[0], set(team_ids)):
                     evaluation.write(self._prepare_evaluation_team_vals(team_ids))
-        self._sync_evaluation_lines(existing | Evaluation.create(vals_list))
+        Evaluation.create(vals_list)
+        self._drop_obsolete_lines(existing)
 
     @api.model
     def _prepare_evaluation_team_vals(self, team_ids):
@@ -610,63 +612,50 @@ class SalesAssessmentCycle(models.Model):
             **self._prepare_evaluation_team_vals(team_ids),
             subject_field: subject_id,
         }
-        return vals  # lines are added by _sync_evaluation_lines, in one query
+        return vals  # lines are inserted with their figures, in one query
 
-    def _sync_evaluation_lines(self, evaluations):
-        """Give each evaluation a line per KPI of its scorecard (new evaluations,
-        KPIs added to a scorecard) and drop the lines of KPIs removed from it
-        (the cycle is open): two queries, whatever the number of evaluations."""
+    @api.model
+    def _drop_obsolete_lines(self, evaluations):
+        """Drop the lines of KPIs removed from the scorecards (the cycle is
+        open): one query, and an unlink only when there are some."""
         # sudo: lines are system-computed; the caller's rights were checked
         Line = self.env["sales.assessment.evaluation.line"].sudo()
-        Line.flush_model()
-        evaluations.flush_recordset()  # their subject, cycle and company are copied
+        Line.flush_model(["template_line_id"])
         self.env.cr.execute(SQL(
             "SELECT line.id FROM sales_assessment_evaluation_line line "
             "WHERE line.evaluation_id = ANY(%s) AND line.template_line_id IS NULL",
             evaluations.ids,
         ))
-        Line.browse([row[0] for row in self.env.cr.fetchall()]).unlink()
-        # one INSERT for every missing line: a scorecard line's KPI, sequence
-        # and weight, and the evaluation's subject, cycle and company (the
-        # stored related fields), without a create per line
-        self.env.cr.execute(SQL(
-            "INSERT INTO sales_assessment_evaluation_line (evaluation_id, template_line_id, "
-            "kpi_id, sequence, weight, user_id, team_id, cycle_id, company_id, "
-            "create_uid, create_date, write_uid, write_date) "
-            "SELECT ev.id, tl.id, tl.kpi_id, tl.sequence, tl.weight, ev.user_id, ev.team_id, "
-            "ev.cycle_id, ev.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s "
-            "FROM sales_assessment_evaluation ev "
-            "JOIN sales_assessment_template_line tl ON tl.template_id = ev.template_id "
-            "LEFT JOIN sales_assessment_evaluation_line line "
-            "ON line.evaluation_id = ev.id AND line.template_line_id = tl.id "
-            "WHERE ev.id = ANY(%(ids)s) AND line.id IS NULL",
-            uid=self.env.uid, now=self.env.cr.now(), ids=evaluations.ids,
-        ))
-        if self.env.cr.rowcount:
-            evaluations.invalidate_recordset(["line_ids"])
+        obsolete = [row[0] for row in self.env.cr.fetchall()]
+        if obsolete:
+            Line.browse(obsolete).unlink()
 
     def _get_line_rows(self):
-        """Return the evaluation lines of the cycle as tuples (line_id,
-        evaluation_id, kpi_id, template_line_id, manual_value, subject_type,
-        subject_id), in one query."""
+        """Return a row per scorecard line of each evaluation of the cycle,
+        as tuples (line_id, evaluation_id, kpi_id, template_line_id,
+        manual_value, subject_type, subject_id), in one query; ``line_id``
+        is None for a line still to create."""
         self.ensure_one()
         self.env["sales.assessment.evaluation.line"].flush_model()
         self.env["sales.assessment.evaluation"].flush_model()
         self.env.cr.execute(SQL(
-            "SELECT line.id, line.evaluation_id, line.kpi_id, line.template_line_id, "
+            "SELECT line.id, ev.id, COALESCE(line.kpi_id, tl.kpi_id), tl.id, "
             "line.manual_value, tmpl.subject_type, "
             "CASE WHEN tmpl.subject_type = 'team' THEN ev.team_id ELSE ev.user_id END "
-            "FROM sales_assessment_evaluation_line line "
-            "JOIN sales_assessment_evaluation ev ON ev.id = line.evaluation_id "
+            "FROM sales_assessment_evaluation ev "
             "JOIN sales_assessment_template tmpl ON tmpl.id = ev.template_id "
-            "WHERE ev.cycle_id = %s ORDER BY line.id",
+            "JOIN sales_assessment_template_line tl ON tl.template_id = ev.template_id "
+            "LEFT JOIN sales_assessment_evaluation_line line "
+            "ON line.evaluation_id = ev.id AND line.template_line_id = tl.id "
+            "WHERE ev.cycle_id = %s ORDER BY ev.id, tl.sequence, tl.id",
             self.id,
         ))
         return self.env.cr.fetchall()
 
-    def _compute_evaluations(self):
-        """Measure, score, weigh, grade and rank every evaluation of the cycle:
-        one query per KPI and a few bulk queries, whatever its size."""
+    def _refresh_evaluations(self):
+        """Measure, score, weigh, grade and rank every evaluation of the cycle,
+        creating the lines it lacks with their figures: one query per KPI and
+        a few bulk queries, whatever its size."""
         self.ensure_one()
         rows = self._get_line_rows()
         values = {
@@ -692,12 +681,61 @@ class SalesAssessmentCycle(models.Model):
                 "score": result["score"],
                 "weighted_score": result["weighted_score"],
             })
-        # sudo: figures are system-computed; the caller's rights were checked
-        lines = self.env["sales.assessment.evaluation.line"].sudo().browse(
-            [row[0] for row in rows])
-        self._bulk_write(lines, vals_list)
+        self._write_line_figures(rows, self._prepare_line_figures(rows, vals_list))
         # sudo: figures are system-computed; the caller's rights were checked
         self._grade_and_rank(self.evaluation_ids.sudo(), weighted)
+
+    def _prepare_line_figures(self, rows, vals_list):
+        """Hook: return the figures to write for the line ``rows`` (see
+        :meth:`_get_line_rows`), one dict of plain stored values per row."""
+        return vals_list
+
+    def _write_line_figures(self, rows, vals_list):
+        """Write the figures of the existing lines in one UPDATE and insert the
+        missing lines with theirs in one INSERT: a line created in this
+        transaction is never updated again by it."""
+        # sudo: lines are system-computed; the caller's rights were checked
+        Line = self.env["sales.assessment.evaluation.line"].sudo()
+        existing = [(row[0], vals) for row, vals in zip(rows, vals_list) if row[0]]
+        if existing:
+            self._bulk_write(Line.browse([line_id for line_id, _vals in existing]),
+                             [vals for _line_id, vals in existing])
+        missing = [(row, vals) for row, vals in zip(rows, vals_list) if not row[0]]
+        if not missing:
+            return
+        fnames = list(missing[0][1])
+        columns = [SQL.identifier(fname) for fname in fnames]
+        # a scorecard line's KPI and sequence, the evaluation's subject, cycle
+        # and company (the stored related fields), and the figures
+        self.env.cr.execute(SQL(
+            "INSERT INTO sales_assessment_evaluation_line (evaluation_id, template_line_id, "
+            "kpi_id, sequence, user_id, team_id, cycle_id, company_id, "
+            "create_uid, create_date, write_uid, write_date, %(columns)s) "
+            "SELECT ev.id, tl.id, tl.kpi_id, tl.sequence, ev.user_id, ev.team_id, "
+            "ev.cycle_id, ev.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s, %(values)s "
+            "FROM unnest(%(ev_ids)s::int[], %(tl_ids)s::int[], %(arrays)s) "
+            "AS v(evaluation_id, template_line_id, %(columns)s) "
+            "JOIN sales_assessment_evaluation ev ON ev.id = v.evaluation_id "
+            "JOIN sales_assessment_template_line tl ON tl.id = v.template_line_id",
+            columns=SQL(", ").join(columns),
+            values=SQL(", ").join(SQL("v.%s", column) for column in columns),
+            uid=self.env.uid,
+            now=self.env.cr.now(),
+            ev_ids=[row[1] for row, _vals in missing],
+            tl_ids=[row[3] for row, _vals in missing],
+            arrays=self._sql_arrays(Line, fnames, [vals for _row, vals in missing]),
+        ))
+        self.evaluation_ids.invalidate_recordset(["line_ids"])
+
+    @api.model
+    def _sql_arrays(self, model, fnames, vals_list):
+        """SQL of one typed array per field of ``model``: the values of
+        ``vals_list`` for ``unnest``."""
+        return SQL(", ").join(
+            SQL("%s::%s[]", [vals[fname] for vals in vals_list],
+                SQL(model._fields[fname].column_type[1]))
+            for fname in fnames
+        )
 
     @api.model
     def _bulk_write(self, records, vals_list):
@@ -710,11 +748,6 @@ class SalesAssessmentCycle(models.Model):
         records.flush_recordset()
         fnames = list(vals_list[0])
         columns = [SQL.identifier(fname) for fname in fnames]
-        arrays = [
-            SQL("%s::%s[]", [vals[fname] for vals in vals_list],
-                SQL(records._fields[fname].column_type[1]))
-            for fname in fnames
-        ]
         self.env.cr.execute(SQL(
             "UPDATE %(table)s AS t SET %(assign)s, write_date = %(now)s, write_uid = %(uid)s "
             "FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(columns)s) WHERE t.id = v.id",
@@ -723,7 +756,7 @@ class SalesAssessmentCycle(models.Model):
             now=self.env.cr.now(),
             uid=self.env.uid,
             ids=records.ids,
-            arrays=SQL(", ").join(arrays),
+            arrays=self._sql_arrays(records, fnames, vals_list),
             columns=SQL(", ").join(columns),
         ))
         records.invalidate_recordset(fnames + ["write_date", "write_uid"])

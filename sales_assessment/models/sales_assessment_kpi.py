@@ -6,7 +6,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
-from odoo.tools.sql import create_index
 from odoo.tools.safe_eval import safe_eval
 
 from ..tools import formula as formula_tools
@@ -131,36 +130,6 @@ class SalesAssessmentKpi(models.Model):
         required=True,
         default="count",
     )
-
-    def init(self):
-        # Selective indexes for the builtin metrics: each reads one company's
-        # confirmed orders, posted customer invoices or closed leads of a period.
-        cr = self.env.cr
-        create_index(
-            cr, "sale_order_sales_assessment_index", "sale_order",
-            ["company_id", "date_order"], where="state = 'sale'",
-        )
-        create_index(
-            cr, "account_move_sales_assessment_index", "account_move",
-            ["company_id", "invoice_date"],
-            where="state = 'posted' AND move_type IN ('out_invoice', 'out_refund')",
-        )
-        create_index(
-            cr, "crm_lead_sales_assessment_index", "crm_lead",
-            ["date_closed"], where="date_closed IS NOT NULL",
-        )
-        # covering the revenue metrics: the product lines of an order or an
-        # invoice and their amounts, read without visiting the lines' rows
-        cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS sale_order_line_sales_assessment_index "
-            "ON sale_order_line (order_id) INCLUDE (price_subtotal) "
-            "WHERE display_type IS NULL AND product_id IS NOT NULL"
-        ))
-        cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS account_move_line_sales_assessment_index "
-            "ON account_move_line (move_id) INCLUDE (balance) "
-            "WHERE display_type = 'product' AND account_id IS NOT NULL"
-        ))
 
     @api.constrains("code", "company_id")
     def _check_code(self):

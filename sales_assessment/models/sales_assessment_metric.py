@@ -15,6 +15,8 @@ _AGGREGATES = {
     "sum": SQL("SUM(rows.value)"),
     "avg": SQL("AVG(rows.value)"),
     "count": SQL("COUNT(DISTINCT rows.res_id)"),
+    # rows are distinct records already: no sort to count them
+    "count_rows": SQL("COUNT(*)"),
     # rows are parts (lines) of records: the average per record
     "avg_per_record": SQL("SUM(rows.value) / NULLIF(COUNT(DISTINCT rows.res_id), 0)"),
 }
@@ -28,7 +30,8 @@ def metric(code, label, model, aggregate, depends):
     SQL of rows ``(subject_id, res_id, value)``: the subject (a user, or a team
     when ``period.group`` is ``team``), the counted record of ``model`` and its
     value. ``aggregate`` (``sum``, ``avg``, ``count`` of distinct records, or
-    ``avg_per_record`` when rows are lines of the records) turns the rows of a
+    ``avg_per_record`` when rows are lines of the records, ``count_rows``
+    when each row is a distinct record) turns the rows of a
     subject into its value; ``depends`` lists the models
     to flush before the query. ``label`` is a lazy translation (``_lt``).
     """

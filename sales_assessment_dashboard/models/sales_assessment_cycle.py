@@ -18,16 +18,17 @@ class SalesAssessmentCycle(models.Model):
 
     _inherit = "sales.assessment.cycle"
 
-    def _compute_evaluations(self):
+    def _refresh_evaluations(self):
         """Add pacing, projection and coaching to the refresh of an open cycle,
-        inside the core's own bulk writes (see ``_bulk_write``): no query more
-        unless the pipeline is read or a coaching activity starts or ends."""
+        inside the core's own bulk writes (see ``_prepare_line_figures`` and
+        ``_bulk_write``): no query more unless the pipeline is read or a
+        coaching activity starts or ends."""
         if self.state != "open":
-            return super()._compute_evaluations()
+            return super()._refresh_evaluations()
         if self.env.context.get("sales_assessment_closing"):
             # pacing is about the rest of an open cycle: the close only ends the
             # coaching the last refresh left open (no query when there is none)
-            res = super()._compute_evaluations()
+            res = super()._refresh_evaluations()
             coached = self.evaluation_ids.filtered("coaching_open")
             if coached:
                 # the cycle is over: its coaching ends with it, in one go (a
@@ -36,7 +37,7 @@ class SalesAssessmentCycle(models.Model):
                 self._bulk_write(coached, [{"coaching_open": False}] * len(coached))
             return res
         cycle = self.with_context(sales_assessment_pacing=self.id)
-        res = super(SalesAssessmentCycle, cycle)._compute_evaluations()
+        res = super(SalesAssessmentCycle, cycle)._refresh_evaluations()
         started, ended = self.env.cr.cache.pop(PACING_CACHE, {}).get("coaching", ([], []))
         self._sync_coaching_activities(
             self.env["sales.assessment.evaluation"].browse(started),
@@ -49,22 +50,22 @@ class SalesAssessmentCycle(models.Model):
             SalesAssessmentCycle, self.with_context(sales_assessment_closing=True)
         )._action_close()
 
-    def _get_line_rows(self):
-        rows = super()._get_line_rows()
-        if self.env.context.get("sales_assessment_pacing"):
-            # the refresh's own line rows (kpi, evaluation, subject): no line read
-            self.env.cr.cache[PACING_CACHE] = {"rows": rows}
-        return rows
+    def _prepare_line_figures(self, rows, vals_list):
+        """During a refresh, the line figures the core writes carry the pacing
+        and projection too: same query, no query more."""
+        vals_list = super()._prepare_line_figures(rows, vals_list)
+        if self.env.context.get("sales_assessment_pacing") and vals_list:
+            vals_list = self._add_line_pacing_vals(rows, vals_list)
+        return vals_list
 
     @api.model
     def _bulk_write(self, records, vals_list):
-        """During a refresh, the line and evaluation figures the core writes
-        carry the pacing and projection too: same UPDATE, no query more."""
-        if self.env.context.get("sales_assessment_pacing") and vals_list:
-            if records._name == "sales.assessment.evaluation.line" and "achievement" in vals_list[0]:
-                vals_list = self._add_line_pacing_vals(records, vals_list)
-            elif records._name == "sales.assessment.evaluation" and "total_score" in vals_list[0]:
-                vals_list = self._add_evaluation_pacing_vals(records, vals_list)
+        """During a refresh, the evaluation figures the core writes carry the
+        pacing too: same UPDATE, no query more."""
+        if (self.env.context.get("sales_assessment_pacing") and vals_list
+                and records._name == "sales.assessment.evaluation"
+                and "total_score" in vals_list[0]):
+            vals_list = self._add_evaluation_pacing_vals(records, vals_list)
         return super()._bulk_write(records, vals_list)
 
     # -- pacing and projection
@@ -75,10 +76,11 @@ class SalesAssessmentCycle(models.Model):
         now = pytz.utc.localize(fields.Datetime.now())
         return now.astimezone(pytz.timezone(self.tz or "UTC")).date()
 
-    def _add_line_pacing_vals(self, lines, vals_list):
+    def _add_line_pacing_vals(self, rows, vals_list):
         """Return ``vals_list`` with the expected achievement, pacing, weighted
-        pipeline and projection of each line, from its new achievement and
-        actual; remember each evaluation's line statuses for its own write."""
+        pipeline and projection of each line row (see ``_get_line_rows``),
+        from its new achievement and actual; remember each evaluation's line
+        statuses for its own write."""
         cycle = self.browse(self.env.context["sales_assessment_pacing"])
         today = cycle._today()
         working, on_track, off_track = self.env["res.company"]._get_assessment_pacing_settings(
@@ -86,10 +88,6 @@ class SalesAssessmentCycle(models.Model):
         )
         elapsed = pacing.elapsed_share(cycle.date_start, cycle.date_end, today, working)
         memo = self.env.cr.cache.setdefault(PACING_CACHE, {})
-        rows = memo.get("rows")
-        if not rows or [row[0] for row in rows] != lines.ids:
-            rows = [(ln.id, ln.evaluation_id.id, ln.kpi_id.id, None, None, ln.subject_type,
-                     ln.evaluation_id._subject_id()) for ln in lines]
         Kpi = self.env["sales.assessment.kpi"]
         items = [(pipeline_kind(Kpi.browse(row[2])), row[5], row[6]) for row in rows]
         pipeline = cycle._get_pipeline_values(items, today)

@@ -25,7 +25,7 @@ def is_cumulative(kpi):
 
 class SalesAssessmentEvaluationLine(models.Model):
     """Adds pacing and projection to a KPI of an evaluation, computed for a
-    whole cycle at each refresh (see ``sales.assessment.cycle._bulk_write``)."""
+    whole cycle at each refresh (see ``sales.assessment.cycle._prepare_line_figures``)."""
 
     _inherit = "sales.assessment.evaluation.line"
 

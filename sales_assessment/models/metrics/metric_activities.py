@@ -11,7 +11,7 @@ class SalesAssessmentMetricActivities(models.AbstractModel):
 
     _inherit = "sales.assessment.metric"
 
-    @metric("activities_done", _lt("Activities Done"), "mail.message", "count",
+    @metric("activities_done", _lt("Activities Done"), "mail.message", "count_rows",
             ("mail.message", "crm.team.member"))
     def _metric_activities_done(self, period):
         start, stop = self._bounds(period)

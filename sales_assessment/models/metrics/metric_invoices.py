@@ -4,7 +4,7 @@ from odoo.tools.translate import LazyGettext as _lt
 
 from ..sales_assessment_metric import metric
 
-INVOICE_SOURCES = ("account.move", "account.move.line", "account.partial.reconcile")
+INVOICE_SOURCES = ("account.move.line", "account.partial.reconcile", "account.move")
 
 
 class SalesAssessmentMetricInvoices(models.AbstractModel):
@@ -17,13 +17,12 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
     @metric("revenue_invoiced", _lt("Revenue Invoiced"), "account.move", "sum",
             INVOICE_SOURCES)
     def _metric_revenue_invoiced(self, period):
-        # as account.invoice.report: product lines, in company currency; one
-        # row per line (an invoice without one still counts, for 0)
+        # as account.invoice.report: the product lines in company currency,
+        # stored per invoice (see account_move.py; an invoice without product
+        # line counts for 0)
         return SQL(
-            "SELECT %s AS subject_id, am.id AS res_id, -aml.balance AS value "
-            "FROM account_move am LEFT JOIN account_move_line aml ON aml.move_id = am.id "
-            "AND aml.display_type = 'product' AND aml.account_id IS NOT NULL "
-            "WHERE am.state = 'posted' "
+            "SELECT %s AS subject_id, am.id AS res_id, am.sales_assessment_amount AS value "
+            "FROM account_move am WHERE am.state = 'posted' "
             "AND am.move_type IN ('out_invoice', 'out_refund') AND am.company_id = %s "
             "AND am.invoice_date >= %s AND am.invoice_date <= %s",
             self._subject(period, "am", "invoice_user_id"), period.company.id,
@@ -33,16 +32,23 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
     @metric("revenue_collected", _lt("Revenue Collected"), "account.move.line", "sum",
             INVOICE_SOURCES)
     def _metric_revenue_collected(self, period):
+        # the reconciliations of the company that may hold a payment of the
+        # period (a payment's date is at most the later of its two dates),
+        # read first from their index, then their invoice and payment lines
         return SQL(
-            "SELECT %s AS subject_id, pay_line.id AS res_id, apr.amount AS value "
-            "FROM account_partial_reconcile apr "
+            "WITH apr AS MATERIALIZED ("
+            "  SELECT debit_move_id, credit_move_id, amount FROM account_partial_reconcile "
+            "  WHERE company_id = %(company)s AND max_date >= %(date_from)s) "
+            "SELECT %(subject)s AS subject_id, pay_line.id AS res_id, apr.amount AS value "
+            "FROM apr "
             "JOIN account_move_line inv_line ON inv_line.id = apr.debit_move_id "
             "JOIN account_move inv ON inv.id = inv_line.move_id "
             "JOIN account_move_line pay_line ON pay_line.id = apr.credit_move_id "
             "JOIN account_move pay ON pay.id = pay_line.move_id "
             "WHERE inv.move_type = 'out_invoice' AND inv.state = 'posted' "
             "AND pay.move_type = 'entry' AND pay.state = 'posted' "
-            "AND inv.company_id = %s AND pay_line.date >= %s AND pay_line.date <= %s",
-            self._subject(period, "inv", "invoice_user_id"), period.company.id,
-            period.date_from, period.date_to,
+            "AND inv.company_id = %(company)s "
+            "AND pay_line.date >= %(date_from)s AND pay_line.date <= %(date_to)s",
+            subject=self._subject(period, "inv", "invoice_user_id"),
+            company=period.company.id, date_from=period.date_from, date_to=period.date_to,
         )

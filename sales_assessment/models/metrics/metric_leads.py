@@ -30,11 +30,12 @@ class SalesAssessmentMetricLeads(models.AbstractModel):
             date, start, date, stop,
         )
 
-    @metric("opportunities_won", _lt("Opportunities Won"), "crm.lead", "count", LEAD_SOURCES)
+    @metric("opportunities_won", _lt("Opportunities Won"), "crm.lead", "count_rows",
+            LEAD_SOURCES)
     def _metric_opportunities_won(self, period):
         return self._lead_rows(period, WON, "date_closed")
 
-    @metric("opportunities_lost", _lt("Opportunities Lost"), "crm.lead", "count",
+    @metric("opportunities_lost", _lt("Opportunities Lost"), "crm.lead", "count_rows",
             LEAD_SOURCES)
     def _metric_opportunities_lost(self, period):
         return self._lead_rows(period, LOST, "date_closed")
@@ -44,7 +45,7 @@ class SalesAssessmentMetricLeads(models.AbstractModel):
         value = SQL("CASE WHEN %s THEN 100.0 ELSE 0.0 END", WON)
         return self._lead_rows(period, SQL("(%s OR %s)", WON, LOST), "date_closed", value)
 
-    @metric("leads_created", _lt("Leads Created"), "crm.lead", "count", LEAD_SOURCES)
+    @metric("leads_created", _lt("Leads Created"), "crm.lead", "count_rows", LEAD_SOURCES)
     def _metric_leads_created(self, period):
         return self._lead_rows(period, SQL("TRUE"), "create_date")
 

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from odoo import models
 from odoo.tools import SQL
 from odoo.tools.translate import LazyGettext as _lt
@@ -5,14 +7,13 @@ from odoo.tools.translate import LazyGettext as _lt
 from ...tools import periods
 from ..sales_assessment_metric import metric
 
-ORDER_SOURCES = ("sale.order", "sale.order.line", "res.partner")
+ORDER_SOURCES = ("sale.order.line", "res.partner", "sale.order")
 
-# as sale.report: product lines' untaxed subtotals, in company currency
-ORDER_LINES = SQL(
-    "LEFT JOIN sale_order_line sol ON sol.order_id = so.id "
-    "AND sol.display_type IS NULL AND sol.product_id IS NOT NULL"
-)
-LINE_AMOUNT = SQL("sol.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1.0)")
+
+def _confirmed(period):
+    """SQL: ``so`` is a confirmed order of the period's company (read from the
+    index carrying its subject, customer and stored amount: sale_order.py)."""
+    return SQL("so.state = 'sale' AND so.company_id = %s", period.company.id)
 
 
 class SalesAssessmentMetricOrders(models.AbstractModel):
@@ -21,65 +22,78 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
 
     _inherit = "sales.assessment.metric"
 
-    def _order_rows(self, period, value, join=SQL("")):
+    def _order_rows(self, period, value):
+        """One row per confirmed order of the period's local days."""
         start, stop = self._bounds(period)
         return SQL(
-            "SELECT %s AS subject_id, so.id AS res_id, %s AS value FROM sale_order so %s "
-            "WHERE so.state = 'sale' AND so.company_id = %s "
-            "AND so.date_order >= %s AND so.date_order < %s",
-            self._subject(period, "so"), value, join, period.company.id, start, stop,
+            "SELECT %s AS subject_id, so.id AS res_id, %s AS value FROM sale_order so "
+            "WHERE %s AND so.date_order >= %s AND so.date_order < %s",
+            self._subject(period, "so"), value, _confirmed(period),
+            start, stop,
         )
 
-    # one row per product line (an order without one still counts, for 0)
+    # as sale.report: the untaxed subtotals of the product lines, in company
+    # currency, stored per order (an order without product line counts for 0)
     @metric("revenue_ordered", _lt("Revenue Ordered"), "sale.order", "sum", ORDER_SOURCES)
     def _metric_revenue_ordered(self, period):
-        return self._order_rows(period, LINE_AMOUNT, ORDER_LINES)
+        return self._order_rows(period, SQL("so.sales_assessment_amount"))
 
-    @metric("orders_count", _lt("Confirmed Orders"), "sale.order", "count", ORDER_SOURCES)
+    @metric("orders_count", _lt("Confirmed Orders"), "sale.order", "count_rows",
+            ORDER_SOURCES)
     def _metric_orders_count(self, period):
         return self._order_rows(period, SQL("1"))
 
-    @metric("avg_order_value", _lt("Average Order Value"), "sale.order", "avg_per_record",
+    @metric("avg_order_value", _lt("Average Order Value"), "sale.order", "avg",
             ORDER_SOURCES)
     def _metric_avg_order_value(self, period):
-        return self._order_rows(period, SQL("COALESCE(%s, 0)", LINE_AMOUNT), ORDER_LINES)
+        return self._order_rows(period, SQL("so.sales_assessment_amount"))
 
     def _customer_order_rows(self, start, stop, period, flag):
+        """One row per subject and customer (commercial partner) of the
+        confirmed orders in [start, stop), with the SQL ``flag`` as value."""
         return SQL(
-            "SELECT DISTINCT %s AS subject_id, p.commercial_partner_id AS res_id, "
-            "%s AS value FROM sale_order so JOIN res_partner p ON p.id = so.partner_id "
-            "WHERE so.state = 'sale' AND so.company_id = %s "
-            "AND so.date_order >= %s AND so.date_order < %s",
-            self._subject(period, "so"), flag, period.company.id, start, stop,
+            "SELECT DISTINCT %s AS subject_id, so.sales_assessment_customer_id AS res_id, "
+            "%s AS value FROM sale_order so "
+            "WHERE %s AND so.date_order >= %s AND so.date_order < %s",
+            self._subject(period, "so"), flag, _confirmed(period), start, stop,
         )
 
-    @metric("new_customers", _lt("New Customers"), "res.partner", "count", ORDER_SOURCES)
+    def _ordered_between(self, period, start, stop):
+        """SQL: the customer of ``so`` has a confirmed order in [start, stop),
+        probed on the customer index (see sale_order.py)."""
+        return SQL(
+            "EXISTS (SELECT 1 FROM sale_order o2 "
+            "WHERE o2.sales_assessment_customer_id = so.sales_assessment_customer_id "
+            "AND o2.state = 'sale' AND o2.company_id = %s "
+            "AND o2.date_order >= %s AND o2.date_order < %s)",
+            period.company.id, start, stop,
+        )
+
+    # a customer whose first confirmed order in the company falls in the
+    # period, for the salesperson (team) of that first order: the first order
+    # of each customer of the period is probed on the customer index
+    @metric("new_customers", _lt("New Customers"), "res.partner", "count_rows", ORDER_SOURCES)
     def _metric_new_customers(self, period):
         start, stop = self._bounds(period)
-        first_order = SQL(
-            "NOT EXISTS (SELECT 1 FROM sale_order o2 "
-            "JOIN res_partner p2 ON p2.id = o2.partner_id "
-            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
-            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
-            "AND (o2.date_order, o2.id) < (so.date_order, so.id))"
-        )
         return SQL(
-            "SELECT * FROM (%s) AS c WHERE c.value",
-            self._customer_order_rows(start, stop, period, first_order),
+            "SELECT first.subject_id, c.customer AS res_id, 1 AS value "
+            "FROM (SELECT DISTINCT so.sales_assessment_customer_id AS customer "
+            "      FROM sale_order so WHERE %(confirmed)s "
+            "      AND so.date_order >= %(start)s AND so.date_order < %(stop)s) AS c "
+            "CROSS JOIN LATERAL (SELECT %(subject)s AS subject_id, so.date_order "
+            "      FROM sale_order so WHERE so.sales_assessment_customer_id = c.customer "
+            "      AND %(confirmed)s ORDER BY so.date_order, so.id LIMIT 1) AS first "
+            "WHERE first.date_order >= %(start)s",
+            confirmed=_confirmed(period), start=start, stop=stop,
+            subject=self._subject(period, "so"),
         )
 
     @metric("repeat_customer_rate", _lt("Repeat Customer Rate"), "res.partner", "avg",
             ORDER_SOURCES)
     def _metric_repeat_customer_rate(self, period):
         start, stop = self._bounds(period)
-        repeat = SQL(
-            "CASE WHEN EXISTS (SELECT 1 FROM sale_order o2 "
-            "JOIN res_partner p2 ON p2.id = o2.partner_id "
-            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
-            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
-            "AND o2.date_order < %s) THEN 100.0 ELSE 0.0 END",
-            start,
-        )
+        repeat = SQL("CASE WHEN %s THEN 100.0 ELSE 0.0 END",
+                     self._ordered_between(period, datetime.min, start))
         return self._customer_order_rows(start, stop, period, repeat)
 
     @metric("churn_rate", _lt("Churn Rate"), "res.partner", "avg", ORDER_SOURCES)
@@ -88,12 +102,6 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
         prev_from, prev_to = periods.previous_period(period.date_from, period.date_to)
         prev_start, prev_stop = self._bounds(
             period._replace(date_from=prev_from, date_to=prev_to))
-        churned = SQL(
-            "CASE WHEN NOT EXISTS (SELECT 1 FROM sale_order o2 "
-            "JOIN res_partner p2 ON p2.id = o2.partner_id "
-            "WHERE p2.commercial_partner_id = p.commercial_partner_id "
-            "AND o2.state = 'sale' AND o2.company_id = so.company_id "
-            "AND o2.date_order >= %s AND o2.date_order < %s) THEN 100.0 ELSE 0.0 END",
-            start, stop,
-        )
+        churned = SQL("CASE WHEN %s THEN 0.0 ELSE 100.0 END",
+                      self._ordered_between(period, start, stop))
         return self._customer_order_rows(prev_start, prev_stop, period, churned)

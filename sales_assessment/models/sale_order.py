@@ -1,0 +1,90 @@
+import logging
+import time
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column, drop_index
+
+from ..tools.sql import create_covering_index
+
+_logger = logging.getLogger(__name__)
+
+
+class SaleOrder(models.Model):
+    """Stores what the builtin order metrics count, so that a quarter of a
+    large sales force is read from one index, without visiting order lines."""
+
+    _inherit = "sale.order"
+
+    sales_assessment_amount = fields.Float(
+        string="Assessed Revenue",
+        compute="_compute_sales_assessment_amount",
+        store=True,
+        readonly=True,
+        copy=False,
+        digits=0,
+        help="Untaxed amount of the order's product lines in the company's currency, "
+        "as the Sales Analysis report counts it: what the revenue KPIs of a sales "
+        "assessment add up.",
+    )
+    sales_assessment_customer_id = fields.Many2one(
+        "res.partner",
+        string="Assessed Customer",
+        related="partner_id.commercial_partner_id",
+        store=True,
+        readonly=True,
+        help="The customer's company: the customer the customer KPIs of a sales "
+        "assessment count.",
+    )
+
+    @api.depends("order_line.price_subtotal", "order_line.display_type",
+                 "order_line.product_id", "currency_rate")
+    def _compute_sales_assessment_amount(self):
+        for order in self:
+            lines = order.order_line.filtered(lambda l: not l.display_type and l.product_id)
+            order.sales_assessment_amount = sum(lines.mapped("price_subtotal")) / (
+                order.currency_rate or 1.0)
+
+    def _auto_init(self):
+        """Fill both columns in one UPDATE on install, not a compute per order:
+        a database of a million orders installs in about a minute."""
+        cr = self.env.cr
+        if not column_exists(cr, "sale_order", "sales_assessment_amount"):
+            create_column(cr, "sale_order", "sales_assessment_amount", "numeric")
+            create_column(cr, "sale_order", "sales_assessment_customer_id", "int4")
+            start = time.perf_counter()
+            cr.execute(SQL(
+                "UPDATE sale_order so SET sales_assessment_customer_id = "
+                "p.commercial_partner_id, sales_assessment_amount = "
+                "COALESCE(amounts.amount, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1.0) "
+                "FROM res_partner p, sale_order o "
+                "LEFT JOIN (SELECT sol.order_id, SUM(sol.price_subtotal) AS amount "
+                "           FROM sale_order_line sol "
+                "           WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL "
+                "           GROUP BY sol.order_id) AS amounts ON amounts.order_id = o.id "
+                "WHERE o.id = so.id AND p.id = so.partner_id"
+            ))
+            _logger.info("Assessed revenue and customer of %s orders stored in %.1f s",
+                         cr.rowcount, time.perf_counter() - start)
+        return super()._auto_init()
+
+    def init(self):
+        super().init()
+        cr = self.env.cr
+        # a company's confirmed orders of a period with every figure the order
+        # metrics read: an index-only scan, no order row visited
+        create_covering_index(
+            cr, "sale_order_sales_assessment_period_index", "sale_order",
+            ["company_id", "date_order"],
+            ["user_id", "team_id", "sales_assessment_customer_id", "sales_assessment_amount"],
+            where="state = 'sale'",
+        )
+        # a customer's earlier confirmed orders (new, returning, lost customers)
+        create_covering_index(
+            cr, "sale_order_sales_assessment_customer_index", "sale_order",
+            ["sales_assessment_customer_id", "company_id", "date_order"],
+            ["id", "user_id", "team_id"], where="state = 'sale'",
+        )
+        # indexes of earlier versions, replaced by the two above
+        drop_index(cr, "sale_order_sales_assessment_index", "sale_order")
+        drop_index(cr, "sale_order_line_sales_assessment_index", "sale_order_line")
