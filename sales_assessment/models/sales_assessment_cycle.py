@@ -1,3 +1,4 @@
+import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -713,35 +714,43 @@ class SalesAssessmentCycle(models.Model):
             "create_uid, create_date, write_uid, write_date, %(columns)s) "
             "SELECT ev.id, tl.id, tl.kpi_id, tl.sequence, ev.user_id, ev.team_id, "
             "ev.cycle_id, ev.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s, %(values)s "
-            "FROM unnest(%(ev_ids)s::int[], %(tl_ids)s::int[], %(arrays)s) "
-            "AS v(evaluation_id, template_line_id, %(columns)s) "
+            "FROM %(records)s "
             "JOIN sales_assessment_evaluation ev ON ev.id = v.evaluation_id "
             "JOIN sales_assessment_template_line tl ON tl.id = v.template_line_id",
             columns=SQL(", ").join(columns),
             values=SQL(", ").join(SQL("v.%s", column) for column in columns),
             uid=self.env.uid,
             now=self.env.cr.now(),
-            ev_ids=[row[1] for row, _vals in missing],
-            tl_ids=[row[3] for row, _vals in missing],
-            arrays=self._sql_arrays(Line, fnames, [vals for _row, vals in missing]),
+            records=self._sql_records(
+                Line, fnames,
+                [dict(vals, evaluation_id=row[1], template_line_id=row[3])
+                 for row, vals in missing],
+                keys=("evaluation_id", "template_line_id"),
+            ),
         ))
         self.evaluation_ids.invalidate_recordset(["line_ids"])
 
     @api.model
-    def _sql_arrays(self, model, fnames, vals_list):
-        """SQL of one typed array per field of ``model``: the values of
-        ``vals_list`` for ``unnest``."""
-        return SQL(", ").join(
-            SQL("%s::%s[]", [vals[fname] for vals in vals_list],
-                SQL(model._fields[fname].column_type[1]))
+    def _sql_records(self, model, fnames, vals_list, keys=("id",)):
+        """SQL of the rows of ``vals_list`` as a relation ``v`` with an integer
+        column per key and a column per field of ``model``, typed as the
+        field's column: ONE JSON parameter, whatever the number of rows (a
+        literal per value costs PostgreSQL more to parse than to write)."""
+        columns = [SQL("%s int4", SQL.identifier(key)) for key in keys] + [
+            SQL("%s %s", SQL.identifier(fname), SQL(model._fields[fname].column_type[1]))
             for fname in fnames
+        ]
+        return SQL(
+            "json_to_recordset(%s::json) AS v(%s)",
+            json.dumps(vals_list, default=str),
+            SQL(", ").join(columns),
         )
 
     @api.model
     def _bulk_write(self, records, vals_list):
         """Write one dict of plain stored values per record in ONE query
-        (``UPDATE … FROM unnest(arrays)``), whatever the number of records,
-        then drop the cache. Only for system-computed figures of plain stored
+        (``UPDATE … FROM json_to_recordset(…)``), whatever the number of records,
+        skipping the records whose values did not change, then drop the cache. Only for system-computed figures of plain stored
         fields: no access check, no tracking, no recomputation."""
         if not records:
             return
@@ -750,14 +759,18 @@ class SalesAssessmentCycle(models.Model):
         columns = [SQL.identifier(fname) for fname in fnames]
         self.env.cr.execute(SQL(
             "UPDATE %(table)s AS t SET %(assign)s, write_date = %(now)s, write_uid = %(uid)s "
-            "FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(columns)s) WHERE t.id = v.id",
+            "FROM %(records)s WHERE t.id = v.id AND (%(old)s) IS DISTINCT FROM (%(new)s)",
             table=SQL.identifier(records._table),
             assign=SQL(", ").join(SQL("%s = v.%s", c, c) for c in columns),
             now=self.env.cr.now(),
             uid=self.env.uid,
-            ids=records.ids,
-            arrays=self._sql_arrays(records, fnames, vals_list),
-            columns=SQL(", ").join(columns),
+            records=self._sql_records(
+                records, fnames,
+                [dict(vals, id=record_id) for record_id, vals in zip(records.ids, vals_list)],
+            ),
+            # a record whose values did not change is not written again
+            old=SQL(", ").join(SQL("t.%s", c) for c in columns),
+            new=SQL(", ").join(SQL("v.%s", c) for c in columns),
         ))
         records.invalidate_recordset(fnames + ["write_date", "write_uid"])
 
@@ -828,6 +841,14 @@ class SalesAssessmentCycle(models.Model):
                 }
             )
         self._bulk_write(evaluations, vals_list)
+
+    @api.model
+    def _load_demo(self):
+        """Build the demo activity (called by the demo data only)."""
+        # imported here: the generator is demo code, never loaded otherwise
+        from ..demo.demo_generator import DemoGenerator  # noqa: PLC0415
+
+        DemoGenerator(self.env).load()
 
     # ------------------------------------------------------------------
     # Crons

@@ -373,7 +373,7 @@ class SalesAssessmentKpi(models.Model):
         """Measure every KPI of self for all subjects at once.
 
         Builtin and domain KPIs are measured once per subject (one query per
-        KPI); manual and formula KPIs are then resolved per *key*, so that one
+        KPI, or per family of builtin metrics reading the same records); manual and formula KPIs are then resolved per *key*, so that one
         salesperson assessed by two scorecards keeps one manual value per
         evaluation.
 
@@ -387,13 +387,17 @@ class SalesAssessmentKpi(models.Model):
         manual_values = manual_values or {}
         keys = keys if keys is not None else {sid: sid for sid in subject_ids}
         kpis = self._get_dependencies(period.company)
+        subjects = list(set(keys.values()))
+        builtin = kpis.filtered(lambda k: k.kpi_type == "builtin")
+        # builtin metrics together: those over the same records share a query
+        measured = builtin._measure_builtin_many(period, subjects)
         values = {}
         for kpi in kpis.filtered(lambda k: k.kpi_type != "formula"):
             if kpi.kpi_type == "manual":
                 raw = manual_values.get(kpi.id, {})
                 values[kpi.id] = {key: float(raw.get(key) or 0.0) for key in keys}
             else:
-                raw = kpi._measure(period, list(set(keys.values())))
+                raw = measured[kpi.id] if kpi in builtin else kpi._measure(period, subjects)
                 values[kpi.id] = {key: float(raw.get(sid) or 0.0) for key, sid in keys.items()}
         kpis._evaluate_formulas(values, list(keys))
         return values
@@ -434,6 +438,13 @@ class SalesAssessmentKpi(models.Model):
         return self.env["sales.assessment.metric"]._measure(
             self.builtin_metric, period, subject_ids
         )
+
+    def _measure_builtin_many(self, period, subject_ids):
+        """Return {kpi_id: {subject_id: value}} of builtin KPIs, measured
+        together (see ``sales.assessment.metric._measure_many``)."""
+        by_metric = self.env["sales.assessment.metric"]._measure_many(
+            sorted(set(self.mapped("builtin_metric"))), period, subject_ids)
+        return {kpi.id: by_metric[kpi.builtin_metric] for kpi in self}
 
     def _builtin_source_ids(self, period, subject_id):
         """Return (model, ids) of the records counted for one subject."""

@@ -1,4 +1,4 @@
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 
 from odoo import api, models
 from odoo.tools import SQL
@@ -11,15 +11,38 @@ from ..tools import periods
 # returning the SQL of its rows.
 Metric = namedtuple("Metric", "code label model aggregate depends method")
 
+# the aggregate of a metric's rows: a function of the SQL of the value and of
+# the counted record; a row whose value is NULL is not counted
 _AGGREGATES = {
-    "sum": SQL("SUM(rows.value)"),
-    "avg": SQL("AVG(rows.value)"),
-    "count": SQL("COUNT(DISTINCT rows.res_id)"),
+    "sum": lambda value, res_id: SQL("SUM(%s)", value),
+    "avg": lambda value, res_id: SQL("AVG(%s)", value),
+    "count": lambda value, res_id: SQL(
+        "COUNT(DISTINCT CASE WHEN %s IS NOT NULL THEN %s END)", value, res_id),
     # rows are distinct records already: no sort to count them
-    "count_rows": SQL("COUNT(*)"),
+    "count_rows": lambda value, res_id: SQL("COUNT(%s)", value),
     # rows are parts (lines) of records: the average per record
-    "avg_per_record": SQL("SUM(rows.value) / NULLIF(COUNT(DISTINCT rows.res_id), 0)"),
+    "avg_per_record": lambda value, res_id: SQL(
+        "SUM(%s) / NULLIF(COUNT(DISTINCT CASE WHEN %s IS NOT NULL THEN %s END), 0)",
+        value, value, res_id),
 }
+
+
+class SourceRows(SQL):
+    """The rows ``(subject_id, res_id, value)`` of a metric computed over a
+    shared *source*: the SQL of rows ``(subject_id, res_id, …)`` aliased
+    ``src``, and the SQL of the ``value`` on them (NULL: not counted).
+    Metrics whose rows are built over the same source are measured together,
+    in one grouped query: one scan of the records for the whole family."""
+
+    def __init__(self, source, value):
+        super().__init__(
+            "SELECT src.subject_id, src.res_id, %s AS value FROM (%s) AS src", value, source)
+        self.source = source
+        self.value = value
+
+    def source_key(self):
+        """What makes two sources the same: their SQL and parameters."""
+        return (self.source.code, repr(self.source.params))
 
 
 def metric(code, label, model, aggregate, depends):
@@ -29,11 +52,13 @@ def metric(code, label, model, aggregate, depends):
     The method takes a :class:`~.sales_assessment_kpi.Period` and returns the
     SQL of rows ``(subject_id, res_id, value)``: the subject (a user, or a team
     when ``period.group`` is ``team``), the counted record of ``model`` and its
-    value. ``aggregate`` (``sum``, ``avg``, ``count`` of distinct records, or
-    ``avg_per_record`` when rows are lines of the records, ``count_rows``
-    when each row is a distinct record) turns the rows of a
-    subject into its value; ``depends`` lists the models
-    to flush before the query. ``label`` is a lazy translation (``_lt``).
+    value (NULL: not counted). Metrics reading the same records return
+    :class:`SourceRows` over one source, so that they are measured together.
+    ``aggregate`` (``sum``, ``avg``, ``count`` of distinct records,
+    ``count_rows`` when each row is a distinct record, or ``avg_per_record``
+    when rows are lines of the records) turns the rows of a subject into its
+    value; ``depends`` lists the models to flush before the query. ``label``
+    is a lazy translation (``_lt``).
     """
     if aggregate not in _AGGREGATES:
         raise ValueError(f"Unknown aggregate {aggregate!r} of metric {code!r}")
@@ -49,7 +74,8 @@ class SalesAssessmentMetric(models.AbstractModel):
     """The registry of builtin metrics: one decorated method per metric.
 
     Families of metrics live in ``models/metrics/``, each inheriting this
-    model. Another addon adds a metric the same way: ``_inherit =
+    model; the metrics of a family that read the same records return
+    :class:`SourceRows` over one source, and are measured in one query. Another addon adds a metric the same way: ``_inherit =
     "sales.assessment.metric"`` and one method decorated with :func:`metric`
     (overriding a metric keeps its decorator). The helpers below give every
     metric the same subject column, timezone bounds and company filter.
@@ -95,19 +121,46 @@ class SalesAssessmentMetric(models.AbstractModel):
     @api.model
     def _measure(self, code, period, subject_ids):
         """Return {subject_id: value} of metric ``code`` in one grouped query."""
-        spec = self._get_metric(code)
-        self.env.cr.execute(SQL(
-            "SELECT rows.subject_id, %s FROM (%s) AS rows "
-            "WHERE rows.subject_id = ANY(%s) GROUP BY rows.subject_id",
-            _AGGREGATES[spec.aggregate], self._rows(code, period), list(subject_ids),
-        ))
-        return dict(self.env.cr.fetchall())
+        return self._measure_many([code], period, subject_ids)[code]
+
+    @api.model
+    def _measure_many(self, codes, period, subject_ids):
+        """Return {code: {subject_id: value}} of the metrics ``codes``: one
+        grouped query per metric, and one for all the metrics built over the
+        same source (see :class:`SourceRows`)."""
+        families = defaultdict(list)
+        for code in codes:
+            rows = self._rows(code, period)
+            key = rows.source_key() if isinstance(rows, SourceRows) else ("rows", code)
+            families[key].append((code, rows))
+        result = {}
+        for members in families.values():
+            if isinstance(members[0][1], SourceRows):
+                source = members[0][1].source
+                values = [(code, rows.value) for code, rows in members]
+            else:
+                (code, rows), = members
+                source, values = rows, [(code, SQL("src.value"))]
+            self.env.cr.execute(SQL(
+                "SELECT src.subject_id, %s FROM (%s) AS src "
+                "WHERE src.subject_id = ANY(%s) GROUP BY src.subject_id",
+                SQL(", ").join(
+                    _AGGREGATES[self._get_metric(code).aggregate](value, SQL("src.res_id"))
+                    for code, value in values
+                ),
+                source, list(subject_ids),
+            ))
+            figures = self.env.cr.fetchall()
+            for index, (code, _value) in enumerate(values, start=1):
+                result[code] = {row[0]: row[index] for row in figures}
+        return result
 
     @api.model
     def _source_ids(self, code, period, subject_id):
         """Return (model, ids) of the records counted for one subject."""
         self.env.cr.execute(SQL(
-            "SELECT DISTINCT rows.res_id FROM (%s) AS rows WHERE rows.subject_id = %s",
+            "SELECT DISTINCT rows.res_id FROM (%s) AS rows "
+            "WHERE rows.subject_id = %s AND rows.value IS NOT NULL",
             self._rows(code, period), subject_id,
         ))
         return self._get_metric(code).model, [row[0] for row in self.env.cr.fetchall()]

@@ -58,26 +58,31 @@ GENERATE = [
              WHERE name->>'en_US' LIKE 'Bench team %%') t ON t.n = u.n %% 10""",
 ]
 
+# documents as the ORM would store them, assessed amounts and customers
+# included (see sale_order.py and account_move.py)
 GENERATE_DOCUMENTS = [
     """INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
                               company_id, user_id, team_id, date_order, state,
-                              amount_untaxed, amount_total, currency_rate, currency_id)
+                              amount_untaxed, amount_total, currency_rate, currency_id,
+                              sales_assessment_amount, sales_assessment_customer_id)
        SELECT 'BENCH' || g, c.id, c.id, c.id, %(company)s, s.user_id, s.crm_team_id,
               timestamp '2024-01-01' + (g %% 730) * interval '1 day' + interval '10 hours',
               CASE WHEN g %% 10 = 0 THEN 'cancel' ELSE 'sale' END,
-              (g %% 997) * 10.0, (g %% 997) * 11.5, 1.0, %(currency)s
+              (g %% 997) * 10.0, (g %% 997) * 11.5, 1.0, %(currency)s,
+              (g %% 997) * 10.0, c.id
        FROM generate_series(1, %(orders)s) g
        JOIN sellers s ON s.n = g %% %(salespeople)s
        JOIN customers c ON c.n = g %% %(customers)s""",
     """INSERT INTO account_move (name, move_type, state, company_id, journal_id,
                                 currency_id, date, invoice_date, invoice_user_id, team_id,
                                 partner_id, commercial_partner_id, amount_untaxed_signed,
-                                auto_post)
+                                auto_post, sales_assessment_amount)
        SELECT 'BINV/' || g, CASE WHEN g %% 20 = 0 THEN 'out_refund' ELSE 'out_invoice' END,
               'posted', %(company)s, %(journal)s, %(currency)s,
               date '2024-01-01' + (g %% 730), date '2024-01-01' + (g %% 730),
               s.user_id, s.crm_team_id, c.id, c.id,
-              CASE WHEN g %% 20 = 0 THEN -1 ELSE 1 END * (g %% 991) * 10.0, 'no'
+              CASE WHEN g %% 20 = 0 THEN -1 ELSE 1 END * (g %% 991) * 10.0, 'no',
+              CASE WHEN g %% 20 = 0 THEN -1 ELSE 1 END * (g %% 991) * 10.0
        FROM generate_series(1, %(invoices)s) g
        JOIN sellers s ON s.n = g %% %(salespeople)s
        JOIN customers c ON c.n = g %% %(customers)s""",

@@ -1,7 +1,7 @@
 import random
 from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models
+from odoo import fields
 
 from ..tools import periods
 
@@ -9,19 +9,19 @@ DEMO_MONTHS = 15  # enough history for four closed quarters before the current o
 CLOSED_QUARTERS = 4
 
 
-class SalesAssessmentDemo(models.AbstractModel):
+class DemoGenerator:
     """Builds the demo activity: two teams, six salespeople, sixteen months of
     leads (with their stage history), orders, invoices, credit notes and
     payments, four closed quarters and an open current one. Called once from
-    the demo data."""
+    the demo data (``sales.assessment.cycle._load_demo``); plain Python, not a
+    model, so production databases never register it."""
 
-    _name = "sales.assessment.demo"
-    _description = "Sales Assessment Demo Data"
+    def __init__(self, env):
+        self.env = env
 
-    @api.model
-    def _load_demo(self):
+    def load(self):
         rng = random.Random(42)
-        today = fields.Date.context_today(self)
+        today = fields.Date.context_today(self.env["sales.assessment.cycle"])
         users, teams = self._demo_people()
         customers = self._demo_customers()
         product = self._demo_product()
