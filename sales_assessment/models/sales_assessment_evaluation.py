@@ -284,17 +284,26 @@ class SalesAssessmentEvaluation(models.Model):
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _notify_published(self):
-        """Message each salesperson their result, and each team leader a summary."""
+        """Message each salesperson their result, and each team leader a summary.
+
+        The result template is rendered for all evaluations at once (per
+        language), so the cost per evaluation is its message and its mail."""
         template = self.env.ref("sales_assessment.mail_template_evaluation_published")
-        for evaluation in self.filtered("user_id"):
-            partner = evaluation.user_id.partner_id
-            evaluation.message_post_with_source(
-                template,
+        assessed = self.filtered("user_id")
+        rendered = template._generate_template(assessed.ids, ("subject", "body_html"))
+        for evaluation in assessed:
+            values = rendered[evaluation.id]
+            evaluation.message_post(
+                body=values["body_html"],
+                subject=values["subject"],
+                message_type="notification",
                 subtype_xmlid="mail.mt_comment",
-                partner_ids=partner.ids,
+                partner_ids=evaluation.user_id.partner_id.ids,
             )
-            if evaluation.user_id.notification_type == "inbox":
-                template.send_mail(evaluation.id)
+        # the chatter notifies by mail those who chose it; the others get the mail too
+        inbox = assessed.filtered(lambda e: e.user_id.notification_type == "inbox")
+        if inbox:
+            template.send_mail_batch(inbox.ids)
         self._notify_team_leaders()
         # sudo: the flag is system data, set by the notification cron
         self.sudo().write({"notified": True})

@@ -178,6 +178,41 @@ class TestCycleClose(SalesAssessmentCase):
         # upper addons may add a constant few: the guarantee is the same count
         self.assertEqual(counts[0], counts[1], "queries at 5 and 50 salespeople")
 
+    def _post_cost(self, evaluation):
+        """Queries of posting a result message on one evaluation by hand."""
+        start = self.cr.sql_log_count
+        evaluation.message_post(
+            body="<p>Result</p>", subject="Result", message_type="notification",
+            subtype_xmlid="mail.mt_comment", partner_ids=evaluation.user_id.partner_id.ids,
+        )
+        self.env.flush_all()
+        return self.cr.sql_log_count - start
+
+    def test_notification_cost_per_evaluation_is_its_message(self):
+        """Sending the results costs, per evaluation, its message and nothing
+        more: the template is rendered for all evaluations at once."""
+        warm_up = self._prepare_bulk(1, date(2024, 10, 1), date(2024, 12, 31))
+        cycles = {
+            5: self._prepare_bulk(5, date(2025, 1, 1), date(2025, 3, 31)),
+            10: self._prepare_bulk(10, date(2025, 4, 1), date(2025, 6, 30)),
+        }
+        counts = {}
+        for size, cycle in [(1, warm_up), *cycles.items()]:
+            cycle.action_close()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            cycle.evaluation_ids._notify_published()
+            self.env.flush_all()
+            counts[size] = self.cr.sql_log_count - start
+            self.assertTrue(all(cycle.evaluation_ids.mapped("notified")))
+        per_evaluation = (counts[10] - counts[5]) / 5
+        by_hand = self._post_cost(cycles[5].evaluation_ids[0])
+        self.assertLessEqual(per_evaluation, by_hand, f"queries: {counts}, one post: {by_hand}")
+        message = cycles[10].evaluation_ids[-1].message_ids[:1]
+        self.assertIn(cycles[10].name, message.subject)
+        self.assertIn("Score", message.body)
+
     def test_archived_salesperson_still_assessed(self):
         """A salesperson archived after the cycle keeps their evaluation and figures."""
         self.make_order(self.user_b, self.customers[0], 800.0, date(2025, 2, 5))
