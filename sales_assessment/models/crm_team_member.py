@@ -23,7 +23,13 @@ class CrmTeamMember(models.Model):
         so a salesperson who left still counts for the cycles they worked in.
         """
         self.ensure_one()
-        end = self.assessment_date_end
-        if not self.active and not end:
-            end = self.write_date.date()
-        return self.assessment_date_start or None, end or None
+        return assessment_dates(self.active, self.assessment_date_start,
+                                self.assessment_date_end, self.write_date)
+
+
+def assessment_dates(active, date_start, date_end, write_date):
+    """Return (first, last) day counted for a membership of these values (see
+    ``crm.team.member._get_assessment_dates``)."""
+    if not active and not date_end:
+        date_end = write_date.date()
+    return date_start or None, date_end or None

@@ -585,21 +585,31 @@ class SalesAssessmentCycle(models.Model):
         Evaluation = self.env["sales.assessment.evaluation"].sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True
         )
-        existing = Evaluation.search([("cycle_id", "=", self.id)])
-        by_key = {(e.template_id.id, e.user_id.id or e.team_id.id): e for e in existing}
+        # {(scorecard, subject): (evaluation, team, {teams})}, in one query
+        Evaluation.flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT ev.id, ev.template_id, COALESCE(ev.user_id, ev.team_id), ev.team_id, "
+            "ARRAY(SELECT rel.team_id FROM sales_assessment_evaluation_team_rel rel "
+            "      WHERE rel.evaluation_id = ev.id) "
+            "FROM sales_assessment_evaluation ev WHERE ev.cycle_id = %s",
+            self.id,
+        ))
+        existing = {(template_id, subject_id): (ev_id, team_id, set(team_ids))
+                    for ev_id, template_id, subject_id, team_id, team_ids
+                    in self.env.cr.fetchall()}
         vals_list = []
         for template in self.template_ids:
             for subject_id, team_ids in template._get_subject_teams(self).items():
-                evaluation = by_key.get((template.id, subject_id))
-                if not evaluation:
+                found = existing.get((template.id, subject_id))
+                if not found:
                     vals_list.append(
                         self._prepare_evaluation_vals(template, subject_id, team_ids)
                     )
-                elif (evaluation.team_id.id, set(evaluation.member_team_ids.ids)) != (
-                        team_ids[0], set(team_ids)):
-                    evaluation.write(self._prepare_evaluation_team_vals(team_ids))
+                elif found[1:] != (team_ids[0], set(team_ids)):
+                    Evaluation.browse(found[0]).write(
+                        self._prepare_evaluation_team_vals(team_ids))
         Evaluation.create(vals_list)
-        self._drop_obsolete_lines(existing)
+        self._drop_obsolete_lines(Evaluation.browse(ev[0] for ev in existing.values()))
 
     @api.model
     def _prepare_evaluation_team_vals(self, team_ids):

@@ -2,8 +2,10 @@ import functools
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import scoring
+from .crm_team_member import assessment_dates
 
 
 class SalesAssessmentTemplate(models.Model):
@@ -100,23 +102,26 @@ class SalesAssessmentTemplate(models.Model):
         self.ensure_one()
         if self.subject_type == "team":
             return {team.id: [team.id] for team in self.team_ids}
-        members = (
-            self.env["crm.team.member"]
-            .with_context(active_test=False)
-            .search([("crm_team_id", "in", self.team_ids.ids)], order="active desc, id")
-        )
-        subjects = {}
-        for member in members:
-            start, end = member._get_assessment_dates()
+        # one query for every membership, archived ones and users included
+        self.env["crm.team.member"].flush_model()
+        self.env["res.users"].flush_model(["sale_team_id"])
+        self.env.cr.execute(SQL(
+            "SELECT m.user_id, m.crm_team_id, m.active, m.assessment_date_start, "
+            "m.assessment_date_end, m.write_date, u.sale_team_id "
+            "FROM crm_team_member m JOIN res_users u ON u.id = m.user_id "
+            "WHERE m.crm_team_id = ANY(%s) ORDER BY m.active DESC, m.id",
+            self.team_ids.ids,
+        ))
+        subjects, main_teams = {}, {}
+        for user_id, team_id, active, date_start, date_end, write_date, main_team in (
+                self.env.cr.fetchall()):
+            start, end = assessment_dates(active, date_start, date_end, write_date)
             if (start and start > cycle.date_end) or (end and end < cycle.date_start):
                 continue
-            teams = subjects.setdefault(member.user_id.id, [])
-            if member.crm_team_id.id not in teams:
-                teams.append(member.crm_team_id.id)
-        main_teams = {
-            user.id: user.sale_team_id.id
-            for user in self.env["res.users"].with_context(active_test=False).browse(subjects)
-        }
+            teams = subjects.setdefault(user_id, [])
+            if team_id not in teams:
+                teams.append(team_id)
+            main_teams[user_id] = main_team
         for user_id, teams in subjects.items():
             if main_teams[user_id] in teams[1:]:
                 teams.remove(main_teams[user_id])
