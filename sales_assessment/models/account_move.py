@@ -55,7 +55,7 @@ class AccountMove(models.Model):
         return super()._auto_init()
 
     def init(self):
-        super().init()
+        res = super().init()
         cr = self.env.cr
         # a company's posted customer invoices of a period with every figure the
         # invoice metrics read: an index-only scan, no invoice row visited
@@ -74,3 +74,4 @@ class AccountMove(models.Model):
         # indexes of earlier versions, replaced by the one above
         drop_index(cr, "account_move_sales_assessment_index", "account_move")
         drop_index(cr, "account_move_line_sales_assessment_index", "account_move_line")
+        return res

@@ -12,7 +12,7 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     def init(self):
-        super().init()
+        res = super().init()
         cr = self.env.cr
         # the leads closed, or created, in a period with every column the lead
         # metrics read: index-only scans
@@ -26,3 +26,4 @@ class CrmLead(models.Model):
         )
         # the index of earlier versions, replaced by the first one above
         drop_index(cr, "crm_lead_sales_assessment_index", "crm_lead")
+        return res

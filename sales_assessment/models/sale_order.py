@@ -69,7 +69,7 @@ class SaleOrder(models.Model):
         return super()._auto_init()
 
     def init(self):
-        super().init()
+        res = super().init()
         cr = self.env.cr
         # a company's confirmed orders of a period with every figure the order
         # metrics read: an index-only scan, no order row visited
@@ -88,3 +88,4 @@ class SaleOrder(models.Model):
         # indexes of earlier versions, replaced by the two above
         drop_index(cr, "sale_order_sales_assessment_index", "sale_order")
         drop_index(cr, "sale_order_line_sales_assessment_index", "sale_order_line")
+        return res
