@@ -67,7 +67,7 @@ class SalesAssessmentTargetAllocate(models.TransientModel):
         values = self.kpi_id._measure_values(period, self.line_ids.user_id.ids)
         return values[self.kpi_id.id]
 
-    def _compute_allocation(self):
+    def _get_allocation(self):
         """Return {line: target} adding up to the team target."""
         base = self._get_base_weights()
         weights = {line: base[line.id] * line.presence / 100.0 for line in self.line_ids}
@@ -92,7 +92,7 @@ class SalesAssessmentTargetAllocate(models.TransientModel):
         if not self.line_ids:
             self.line_ids = [fields.Command.create(v) for v in self._prepare_member_lines()]
         Target = self.env["sales.assessment.target"]
-        for line, value in self._compute_allocation().items():
+        for line, value in self._get_allocation().items():
             target = Target.search(
                 [
                     ("cycle_id", "=", self.cycle_id.id),

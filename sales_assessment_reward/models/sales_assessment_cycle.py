@@ -139,7 +139,7 @@ class SalesAssessmentCycle(models.Model):
             for rule in rules.filtered(lambda r, ev=evaluation: r.company_id == ev.company_id):
                 if not rule._matches(ev_facts):
                     continue
-                amounts[(evaluation.id, rule.id)] = rule._compute_reward_amount(ev_facts)
+                amounts[(evaluation.id, rule.id)] = rule._get_reward_amount(ev_facts)
                 if rule.stop:
                     break
         return amounts

@@ -178,7 +178,7 @@ class SalesAssessmentRewardRule(models.Model):
         )
         return all(checks)
 
-    def _compute_reward_amount(self, facts):
+    def _get_reward_amount(self, facts):
         """The signed amount this rule gives (0 for non-monetary outcomes):
         positive for a bonus, negative for a penalty, capped before the sign."""
         self.ensure_one()
