@@ -430,9 +430,16 @@ class SalesAssessmentCycle(models.Model):
         self.activity_feedback(
             ["sales_assessment.mail_act_manual_values"], feedback=_("Cycle closed")
         )
-        self.evaluation_ids.with_context(tracking_disable=True).write({"state": "published"})
+        # sudo: the state is system data; the caller's rights were checked.
+        # One query whatever the number of evaluations (an ORM write flushes
+        # in batches of a hundred)
+        evaluations = self.evaluation_ids.sudo()
+        self._bulk_write(evaluations, [{"state": "published"}] * len(evaluations))
         # results are sent once; after a reopening, only to those whose result changed
-        (self - reclosed).evaluation_ids.write({"notified": False})
+        first = (self - reclosed).evaluation_ids.sudo()
+        self._bulk_write(first, [{"notified": False}] * len(first))
+        # what is computed from the state (buttons, rights) is computed again
+        evaluations.invalidate_recordset()
         # the reason of a previous reopening stays in the chatter; the next one needs its own
         self.write(
             {"state": "closed", "closed_date": fields.Datetime.now(),
@@ -824,12 +831,20 @@ class SalesAssessmentCycle(models.Model):
         """Write total, grade, rank and team rank of ``evaluations`` from the
         weighted scores just computed ({evaluation_id: [weighted_score]}), in
         one pass and one query, without reading the lines back."""
-        totals = {ev.id: scoring.total(weighted.get(ev.id, [])) for ev in evaluations}
+        totals = {ev_id: scoring.total(weighted.get(ev_id, [])) for ev_id in evaluations.ids}
+        # scorecard and team of each evaluation in one query (the ORM would
+        # read them by batches of a thousand)
+        self.env.cr.execute(SQL(
+            "SELECT id, template_id, team_id FROM sales_assessment_evaluation "
+            "WHERE id = ANY(%s)", evaluations.ids,
+        ))
+        template_of = {}
         by_template = defaultdict(dict)
         by_team = defaultdict(dict)
-        for ev in evaluations:
-            by_template[ev.template_id.id][ev.id] = totals[ev.id]
-            by_team[(ev.template_id.id, ev.team_id.id)][ev.id] = totals[ev.id]
+        for ev_id, template_id, team_id in self.env.cr.fetchall():
+            template_of[ev_id] = template_id
+            by_template[template_id][ev_id] = totals[ev_id]
+            by_team[(template_id, team_id)][ev_id] = totals[ev_id]
         ranks, team_ranks = {}, {}
         for scores in by_template.values():
             ranks.update(scoring.rank(scores))
@@ -838,16 +853,17 @@ class SalesAssessmentCycle(models.Model):
         vals_list = []
         grades_of = {
             template.id: [(g.id, g.min_score) for g in template.grade_ids]
-            for template in evaluations.template_id
+            for template in self.env["sales.assessment.template"].browse(
+                set(template_of.values()))
         }
-        for ev in evaluations:
-            grades = grades_of[ev.template_id.id]
+        for ev_id in evaluations.ids:
+            grades = grades_of[template_of[ev_id]]
             vals_list.append(
                 {
-                    "total_score": totals[ev.id],
-                    "grade_id": scoring.grade(totals[ev.id], grades) or None,
-                    "rank": ranks[ev.id],
-                    "team_rank": team_ranks[ev.id],
+                    "total_score": totals[ev_id],
+                    "grade_id": scoring.grade(totals[ev_id], grades) or None,
+                    "rank": ranks[ev_id],
+                    "team_rank": team_ranks[ev_id],
                 }
             )
         self._bulk_write(evaluations, vals_list)

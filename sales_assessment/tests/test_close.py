@@ -9,10 +9,10 @@ from odoo.tests import tagged
 from .common import SalesAssessmentCase
 
 # queries of closing a cycle, whatever its number of salespeople
-CLOSE_QUERIES = 43
+CLOSE_QUERIES = 42
 # queries of refreshing an open cycle, likewise (at most: the dashboard's
 # pacing adds one when it is installed)
-REFRESH_QUERIES = 27
+REFRESH_QUERIES = 23
 
 
 @tagged("post_install", "-at_install")

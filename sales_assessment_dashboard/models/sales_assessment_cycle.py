@@ -3,6 +3,7 @@ from collections import defaultdict
 import pytz
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 from ..tools import pacing
 from .sales_assessment_evaluation_line import is_cumulative, pipeline_kind
@@ -29,7 +30,12 @@ class SalesAssessmentCycle(models.Model):
             # pacing is about the rest of an open cycle: the close only ends the
             # coaching the last refresh left open (no query when there is none)
             res = super()._refresh_evaluations()
-            coached = self.evaluation_ids.filtered("coaching_open")
+            self.env.cr.execute(SQL(
+                "SELECT id FROM sales_assessment_evaluation "
+                "WHERE cycle_id = %s AND coaching_open", self.id,
+            ))
+            coached = self.env["sales.assessment.evaluation"].browse(
+                [row[0] for row in self.env.cr.fetchall()])
             if coached:
                 # the cycle is over: its coaching ends with it, in one go (a
                 # feedback per activity would cost queries per salesperson)
@@ -111,14 +117,26 @@ class SalesAssessmentCycle(models.Model):
         start and end."""
         memo = self.env.cr.cache.get(PACING_CACHE, {})
         statuses = memo.get("statuses", {})
+        # whether each one has a coach (see _get_coach) and is coached, in one
+        # query (the ORM would read the evaluations by batches of a thousand)
+        evaluations.flush_recordset(["coaching_open", "team_id", "user_id"])
+        self.env.cr.execute(SQL(
+            "SELECT ev.id, ev.coaching_open, "
+            "ev.user_id IS NOT NULL AND t.user_id IS NOT NULL AND t.user_id != ev.user_id "
+            "FROM sales_assessment_evaluation ev LEFT JOIN crm_team t ON t.id = ev.team_id "
+            "WHERE ev.id = ANY(%s)", evaluations.ids,
+        ))
+        state = {ev_id: (coached, has_coach) for ev_id, coached, has_coach
+                 in self.env.cr.fetchall()}
         started, ended, result = [], [], []
-        for evaluation, vals in zip(evaluations, vals_list):
-            status = evaluations._worst_pacing(statuses.get(evaluation.id, []))
-            coaching = status == "off_track" and bool(evaluation._get_coach())
-            if coaching and not evaluation.coaching_open:
-                started.append(evaluation.id)
-            elif evaluation.coaching_open and not coaching:
-                ended.append(evaluation.id)
+        for ev_id, vals in zip(evaluations.ids, vals_list):
+            coached, has_coach = state[ev_id]
+            status = evaluations._worst_pacing(statuses.get(ev_id, []))
+            coaching = status == "off_track" and bool(has_coach)
+            if coaching and not coached:
+                started.append(ev_id)
+            elif coached and not coaching:
+                ended.append(ev_id)
             result.append(dict(vals, pacing=status, coaching_open=coaching))
         memo["coaching"] = (started, ended)
         return result
