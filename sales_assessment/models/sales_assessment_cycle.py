@@ -426,20 +426,14 @@ class SalesAssessmentCycle(models.Model):
         (locked, open) cycles."""
         reclosed = self.filtered("closed_date")
         before = reclosed._get_results_snapshot()
-        self._action_refresh()
+        # the refresh publishes the evaluations in the same write as their
+        # results (see _grade_and_rank)
+        self.with_context(sales_assessment_publish=True)._action_refresh()
         self.activity_feedback(
             ["sales_assessment.mail_act_manual_values"], feedback=_("Cycle closed")
         )
-        # sudo: the state is system data; the caller's rights were checked.
-        # One query whatever the number of evaluations (an ORM write flushes
-        # in batches of a hundred)
-        evaluations = self.evaluation_ids.sudo()
-        self._bulk_write(evaluations, [{"state": "published"}] * len(evaluations))
-        # results are sent once; after a reopening, only to those whose result changed
-        first = (self - reclosed).evaluation_ids.sudo()
-        self._bulk_write(first, [{"notified": False}] * len(first))
         # what is computed from the state (buttons, rights) is computed again
-        evaluations.invalidate_recordset()
+        self.evaluation_ids.invalidate_recordset()
         # the reason of a previous reopening stays in the chatter; the next one needs its own
         self.write(
             {"state": "closed", "closed_date": fields.Datetime.now(),
@@ -835,14 +829,15 @@ class SalesAssessmentCycle(models.Model):
         # scorecard and team of each evaluation in one query (the ORM would
         # read them by batches of a thousand)
         self.env.cr.execute(SQL(
-            "SELECT id, template_id, team_id FROM sales_assessment_evaluation "
+            "SELECT id, template_id, team_id, notified FROM sales_assessment_evaluation "
             "WHERE id = ANY(%s)", evaluations.ids,
         ))
-        template_of = {}
+        template_of, notified = {}, {}
         by_template = defaultdict(dict)
         by_team = defaultdict(dict)
-        for ev_id, template_id, team_id in self.env.cr.fetchall():
+        for ev_id, template_id, team_id, was_notified in self.env.cr.fetchall():
             template_of[ev_id] = template_id
+            notified[ev_id] = was_notified
             by_template[template_id][ev_id] = totals[ev_id]
             by_team[(template_id, team_id)][ev_id] = totals[ev_id]
         ranks, team_ranks = {}, {}
@@ -856,16 +851,24 @@ class SalesAssessmentCycle(models.Model):
             for template in self.env["sales.assessment.template"].browse(
                 set(template_of.values()))
         }
+        # closing: published in the same write (a second UPDATE of rows this
+        # transaction wrote costs PostgreSQL a foreign-key check per row);
+        # results are sent once, after a reopening only to those whose result
+        # changed (see _do_close)
+        publish = self.env.context.get("sales_assessment_publish")
+        first_close = not self.closed_date
         for ev_id in evaluations.ids:
             grades = grades_of[template_of[ev_id]]
-            vals_list.append(
-                {
-                    "total_score": totals[ev_id],
-                    "grade_id": scoring.grade(totals[ev_id], grades) or None,
-                    "rank": ranks[ev_id],
-                    "team_rank": team_ranks[ev_id],
-                }
-            )
+            vals = {
+                "total_score": totals[ev_id],
+                "grade_id": scoring.grade(totals[ev_id], grades) or None,
+                "rank": ranks[ev_id],
+                "team_rank": team_ranks[ev_id],
+            }
+            if publish:
+                vals.update(state="published",
+                            notified=False if first_close else bool(notified[ev_id]))
+            vals_list.append(vals)
         self._bulk_write(evaluations, vals_list)
 
     @api.model

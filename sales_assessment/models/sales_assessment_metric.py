@@ -75,7 +75,8 @@ class SalesAssessmentMetric(models.AbstractModel):
 
     Families of metrics live in ``models/metrics/``, each inheriting this
     model; the metrics of a family that read the same records return
-    :class:`SourceRows` over one source, and are measured in one query. Another addon adds a metric the same way: ``_inherit =
+    :class:`SourceRows` over one source, and are measured in one query.
+    Another addon adds a metric the same way: ``_inherit =
     "sales.assessment.metric"`` and one method decorated with :func:`metric`
     (overriding a metric keeps its decorator). The helpers below give every
     metric the same subject column, timezone bounds and company filter.

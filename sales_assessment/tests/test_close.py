@@ -9,7 +9,7 @@ from odoo.tests import tagged
 from .common import SalesAssessmentCase
 
 # queries of closing a cycle, whatever its number of salespeople
-CLOSE_QUERIES = 42
+CLOSE_QUERIES = 40
 # queries of refreshing an open cycle, likewise (at most: the dashboard's
 # pacing adds one when it is installed)
 REFRESH_QUERIES = 23

@@ -55,3 +55,27 @@ class TestMetricRegistry(SalesAssessmentCase):
         self.assertEqual(line.actual_value, 1)
         action = line.action_view_sources()
         self.assertEqual(self.env[action["res_model"]].search(action["domain"]), sent)
+
+    def test_metrics_over_one_source_share_a_query(self):
+        """The order metrics read the confirmed orders once, and give what each
+        gives measured alone; the lead metrics likewise."""
+        Metric = self.env["sales.assessment.metric"]
+        self.make_order(self.user_a, self.customers[0], 100.0, date(2025, 1, 5))
+        self.make_order(self.user_a, self.customers[1], 300.0, date(2025, 1, 6))
+        self.make_order(self.user_b, self.customers[2], 50.0, date(2025, 2, 6))
+        period = self.make_cycle(self.make_template([(self.kpi("revenue_ordered"), 100, {})])
+                                 )._get_period("user")
+        users = [self.user_a.id, self.user_b.id]
+        families = [("revenue_ordered", "orders_count", "avg_order_value"),
+                    ("opportunities_won", "opportunities_lost", "win_rate",
+                     "avg_sales_cycle_days")]
+        alone = {code: Metric._measure(code, period, users)
+                 for family in families for code in family}
+        for family in families:
+            self.env.flush_all()
+            with self.assertQueryCount(1):
+                together = Metric._measure_many(family, period, users)
+            self.assertEqual(together, {code: alone[code] for code in family})
+        self.assertEqual(float(alone["revenue_ordered"][self.user_a.id]), 400.0)
+        self.assertEqual(alone["orders_count"][self.user_a.id], 2)
+        self.assertEqual(float(alone["avg_order_value"][self.user_a.id]), 200.0)
