@@ -80,12 +80,14 @@ class SaleOrder(models.Model):
             where="state = 'sale'",
         )
         # a customer's earlier confirmed orders (new, returning, lost customers)
+        # in order: a customer's first order is the first entry
         create_covering_index(
-            cr, "sale_order_sales_assessment_customer_index", "sale_order",
-            ["sales_assessment_customer_id", "company_id", "date_order"],
-            ["id", "user_id", "team_id"], where="state = 'sale'",
+            cr, "sale_order_sales_assessment_customer_date_index", "sale_order",
+            ["sales_assessment_customer_id", "company_id", "date_order", "id"],
+            ["user_id", "team_id"], where="state = 'sale'",
         )
         # indexes of earlier versions, replaced by the two above
         drop_index(cr, "sale_order_sales_assessment_index", "sale_order")
+        drop_index(cr, "sale_order_sales_assessment_customer_index", "sale_order")
         drop_index(cr, "sale_order_line_sales_assessment_index", "sale_order_line")
         return res

@@ -251,7 +251,9 @@ def run(env, args):
         # and, as autovacuum does within a minute of such a commit, analyze
         # the tables that grew (for both sides)
         env.cr.execute("ANALYZE sales_assessment_evaluation, sales_assessment_evaluation_line, "
-                       "sales_assessment_evaluation_team_rel, gamification_goal")
+                       "sales_assessment_evaluation_team_rel, sales_assessment_template, "
+                       "sales_assessment_template_line, gamification_goal, "
+                       "gamification_goal_definition, gamification_challenge")
         env.cr.commit()
     try:
         return measure_all(env, args, cycle, definitions, goals, challenge, users, params)
