@@ -41,17 +41,9 @@ class AccountMove(models.Model):
         if not column_exists(cr, "account_move", "sales_assessment_amount"):
             create_column(cr, "account_move", "sales_assessment_amount", "numeric")
             start = time.perf_counter()
-            cr.execute(SQL(
-                "UPDATE account_move am SET sales_assessment_amount = "
-                "COALESCE(amounts.amount, 0) FROM account_move m "
-                "LEFT JOIN (SELECT aml.move_id, -SUM(aml.balance) AS amount "
-                "           FROM account_move_line aml "
-                "           WHERE aml.display_type = 'product' AND aml.account_id IS NOT NULL "
-                "           GROUP BY aml.move_id) AS amounts ON amounts.move_id = m.id "
-                "WHERE m.id = am.id"
-            ))
+            count = fill_assessed_amount(cr)
             _logger.info("Assessed revenue of %s journal entries stored in %.1f s",
-                         cr.rowcount, time.perf_counter() - start)
+                         count, time.perf_counter() - start)
         return super()._auto_init()
 
     def init(self):
@@ -75,3 +67,19 @@ class AccountMove(models.Model):
         drop_index(cr, "account_move_sales_assessment_index", "account_move")
         drop_index(cr, "account_move_line_sales_assessment_index", "account_move_line")
         return res
+
+
+def fill_assessed_amount(cr, move_ids=None):
+    """Store the assessed amount of the moves ``move_ids`` (all by default) as
+    the ORM computes it, in one UPDATE; return their number."""
+    cr.execute(SQL(
+        "UPDATE account_move am SET sales_assessment_amount = "
+        "COALESCE(amounts.amount, 0) FROM account_move m "
+        "LEFT JOIN (SELECT aml.move_id, -SUM(aml.balance) AS amount "
+        "           FROM account_move_line aml "
+        "           WHERE aml.display_type = 'product' AND aml.account_id IS NOT NULL "
+        "           GROUP BY aml.move_id) AS amounts ON amounts.move_id = m.id "
+        "WHERE m.id = am.id%s",
+        SQL(" AND am.id = ANY(%s)", list(move_ids)) if move_ids is not None else SQL(),
+    ))
+    return cr.rowcount

@@ -53,19 +53,9 @@ class SaleOrder(models.Model):
             create_column(cr, "sale_order", "sales_assessment_amount", "numeric")
             create_column(cr, "sale_order", "sales_assessment_customer_id", "int4")
             start = time.perf_counter()
-            cr.execute(SQL(
-                "UPDATE sale_order so SET sales_assessment_customer_id = "
-                "p.commercial_partner_id, sales_assessment_amount = "
-                "COALESCE(amounts.amount, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1.0) "
-                "FROM res_partner p, sale_order o "
-                "LEFT JOIN (SELECT sol.order_id, SUM(sol.price_subtotal) AS amount "
-                "           FROM sale_order_line sol "
-                "           WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL "
-                "           GROUP BY sol.order_id) AS amounts ON amounts.order_id = o.id "
-                "WHERE o.id = so.id AND p.id = so.partner_id"
-            ))
+            count = fill_assessed_columns(cr)
             _logger.info("Assessed revenue and customer of %s orders stored in %.1f s",
-                         cr.rowcount, time.perf_counter() - start)
+                         count, time.perf_counter() - start)
         return super()._auto_init()
 
     def init(self):
@@ -91,3 +81,21 @@ class SaleOrder(models.Model):
         drop_index(cr, "sale_order_sales_assessment_customer_index", "sale_order")
         drop_index(cr, "sale_order_line_sales_assessment_index", "sale_order_line")
         return res
+
+
+def fill_assessed_columns(cr, order_ids=None):
+    """Store the assessed amount and customer of the orders ``order_ids`` (all
+    by default) as the ORM computes them, in one UPDATE; return their number."""
+    cr.execute(SQL(
+        "UPDATE sale_order so SET sales_assessment_customer_id = "
+        "p.commercial_partner_id, sales_assessment_amount = "
+        "COALESCE(amounts.amount, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1.0) "
+        "FROM res_partner p, sale_order o "
+        "LEFT JOIN (SELECT sol.order_id, SUM(sol.price_subtotal) AS amount "
+        "           FROM sale_order_line sol "
+        "           WHERE sol.display_type IS NULL AND sol.product_id IS NOT NULL "
+        "           GROUP BY sol.order_id) AS amounts ON amounts.order_id = o.id "
+        "WHERE o.id = so.id AND p.id = so.partner_id%s",
+        SQL(" AND so.id = ANY(%s)", list(order_ids)) if order_ids is not None else SQL(),
+    ))
+    return cr.rowcount

@@ -1,7 +1,10 @@
 from datetime import date, datetime, time
 
+from odoo import Command
 from odoo.tests import tagged
 
+from ..models.account_move import fill_assessed_amount
+from ..models.sale_order import fill_assessed_columns
 from ..models.sales_assessment_kpi import Period
 from .common import SalesAssessmentCase
 
@@ -235,3 +238,45 @@ class TestBuiltinMetrics(SalesAssessmentCase):
         action = self.kpi("revenue_ordered")._get_sources_action(self.period, self.user_a.id)
         self.assertEqual(action["res_model"], "sale.order")
         self.assertEqual(self.env["sale.order"].search(action["domain"]), counted)
+
+    def test_stored_amounts_follow_the_documents_and_the_install_fill(self):
+        """The assessed amount and customer stored per order and per invoice
+        follow their lines (ORM), and the UPDATE that fills them at install
+        gives the same values."""
+        c = self.customers
+        contact = self.env["res.partner"].create({"name": "SA contact", "parent_id": c[0].id})
+        orders = (self.make_order(self.user_a, contact, 100.0, date(2025, 1, 5))
+                  | self.make_order(self.user_a, c[1], 300.0, date(2025, 1, 6),
+                                    self.eur_pricelist))
+        orders[0].order_line = [
+            Command.create({"display_type": "line_section", "name": "SA section"}),
+            Command.create({"product_id": self.product.id, "product_uom_qty": 2,
+                            "price_unit": 25.0, "tax_id": [Command.clear()]}),
+        ]
+        moves = (self.make_invoice(self.user_a, c[0], 1000.0, date(2025, 1, 15))
+                 | self.make_invoice(self.user_a, c[0], 200.0, date(2025, 2, 15), "out_refund")
+                 | self.make_invoice(self.user_a, c[1], 400.0, date(2025, 3, 1),
+                                     currency=self.eur))
+        self.env.flush_all()
+        self.assertEqual(orders.mapped("sales_assessment_amount"), [150.0, 150.0])
+        self.assertEqual(orders.mapped("sales_assessment_customer_id"), c[0] | c[1])
+        self.assertEqual(moves.mapped("sales_assessment_amount"), [1000.0, -200.0, 200.0])
+        # what the ORM stored is what the install's UPDATE stores
+        orm = (orders.mapped("sales_assessment_amount"),
+               orders.mapped("sales_assessment_customer_id").ids,
+               moves.mapped("sales_assessment_amount"))
+        self.env.cr.execute(
+            "UPDATE sale_order SET sales_assessment_amount = NULL, "
+            "sales_assessment_customer_id = NULL WHERE id = ANY(%s)", [orders.ids])
+        self.env.cr.execute("UPDATE account_move SET sales_assessment_amount = NULL "
+                            "WHERE id = ANY(%s)", [moves.ids])
+        self.assertEqual(fill_assessed_columns(self.env.cr, orders.ids), 2)
+        self.assertEqual(fill_assessed_amount(self.env.cr, moves.ids), 3)
+        self.env.invalidate_all()
+        self.assertEqual((orders.mapped("sales_assessment_amount"),
+                          orders.mapped("sales_assessment_customer_id").ids,
+                          moves.mapped("sales_assessment_amount")), orm)
+        # a line changed on a confirmed order: the stored amount follows
+        orders[0].order_line[0].price_unit = 40.0
+        self.env.flush_all()
+        self.assertEqual(orders[0].sales_assessment_amount, 90.0)
