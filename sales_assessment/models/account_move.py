@@ -1,13 +1,8 @@
-import logging
-import time
-
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import column_exists, create_column, drop_index
+from odoo.tools.sql import drop_index
 
-from ..tools.sql import create_covering_index
-
-_logger = logging.getLogger(__name__)
+from ..tools.sql import add_filled_columns, create_covering_index
 
 
 class AccountMove(models.Model):
@@ -37,13 +32,8 @@ class AccountMove(models.Model):
 
     def _auto_init(self):
         """Fill the column in one UPDATE on install, not a compute per move."""
-        cr = self.env.cr
-        if not column_exists(cr, "account_move", "sales_assessment_amount"):
-            create_column(cr, "account_move", "sales_assessment_amount", "numeric")
-            start = time.perf_counter()
-            count = fill_assessed_amount(cr)
-            _logger.info("Assessed revenue of %s journal entries stored in %.1f s",
-                         count, time.perf_counter() - start)
+        add_filled_columns(self.env.cr, "account_move", {"sales_assessment_amount": "numeric"},
+                           fill_assessed_amount)
         return super()._auto_init()
 
     def init(self):

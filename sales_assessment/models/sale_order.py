@@ -1,13 +1,8 @@
-import logging
-import time
-
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import column_exists, create_column, drop_index
+from odoo.tools.sql import drop_index
 
-from ..tools.sql import create_covering_index
-
-_logger = logging.getLogger(__name__)
+from ..tools.sql import add_filled_columns, create_covering_index
 
 
 class SaleOrder(models.Model):
@@ -48,14 +43,11 @@ class SaleOrder(models.Model):
     def _auto_init(self):
         """Fill both columns in one UPDATE on install, not a compute per order:
         a database of a million orders installs in about a minute."""
-        cr = self.env.cr
-        if not column_exists(cr, "sale_order", "sales_assessment_amount"):
-            create_column(cr, "sale_order", "sales_assessment_amount", "numeric")
-            create_column(cr, "sale_order", "sales_assessment_customer_id", "int4")
-            start = time.perf_counter()
-            count = fill_assessed_columns(cr)
-            _logger.info("Assessed revenue and customer of %s orders stored in %.1f s",
-                         count, time.perf_counter() - start)
+        add_filled_columns(
+            self.env.cr, "sale_order",
+            {"sales_assessment_amount": "numeric", "sales_assessment_customer_id": "int4"},
+            fill_assessed_columns,
+        )
         return super()._auto_init()
 
     def init(self):

@@ -1,7 +1,27 @@
 """SQL helpers Odoo's ``odoo.tools.sql`` lacks."""
 
+import logging
+import time
+
 from odoo.tools import SQL
-from odoo.tools.sql import index_exists
+from odoo.tools.sql import column_exists, create_column, index_exists
+
+_logger = logging.getLogger(__name__)
+
+
+def add_filled_columns(cr, table, columns, fill):
+    """Create the missing ``columns`` ({name: SQL type}) of ``table`` and fill
+    them with ``fill(cr)`` (one UPDATE returning the number of rows), so
+    that the ORM does not compute a new stored field record by record."""
+    missing = {name: kind for name, kind in columns.items() if not column_exists(cr, table, name)}
+    if not missing:
+        return
+    for name, kind in missing.items():
+        create_column(cr, table, name, kind)
+    start = time.perf_counter()
+    count = fill(cr)
+    _logger.info("Table %s: %s of %s rows filled in %.1f s", table, ", ".join(missing),
+                 count, time.perf_counter() - start)
 
 
 def create_covering_index(cr, name, table, columns, include, where=""):
