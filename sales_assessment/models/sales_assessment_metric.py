@@ -79,7 +79,8 @@ class SalesAssessmentMetric(models.AbstractModel):
     Another addon adds a metric the same way: ``_inherit =
     "sales.assessment.metric"`` and one method decorated with :func:`metric`
     (overriding a metric keeps its decorator). The helpers below give every
-    metric the same subject column, timezone bounds and company filter.
+    metric the same subject column (:meth:`_subject`), timezone bounds
+    (:meth:`_bounds`) and company filter (:meth:`_in_company`).
     """
 
     _name = "sales.assessment.metric"
@@ -173,6 +174,15 @@ class SalesAssessmentMetric(models.AbstractModel):
         """Return the naive UTC datetimes [start, stop) of the period's local
         days: datetime sources are cut at local midnight of ``period.tz``."""
         return periods.utc_bounds(period.date_from, period.date_to, period.tz)
+
+    @api.model
+    def _in_company(self, period, *columns):
+        """SQL: the first non-empty of ``columns`` (qualified column names,
+        the record's own company first, then fallbacks) is the period's
+        company. One column stays a plain comparison, for its index."""
+        company = (SQL.identifier(*columns[0].split(".")) if len(columns) == 1 else SQL(
+            "COALESCE(%s)", SQL(", ").join(SQL.identifier(*c.split(".")) for c in columns)))
+        return SQL("%s = %s", company, period.company.id)
 
     @api.model
     def _subject(self, period, alias, user_column="user_id"):

@@ -28,6 +28,7 @@ class SalesAssessmentMetricActivities(models.AbstractModel):
             "LEFT JOIN crm_team ut ON ut.id = u.sale_team_id "
             "WHERE m.mail_activity_type_id IS NOT NULL "
             "AND m.message_type = 'notification' AND m.date >= %s AND m.date < %s "
-            "AND COALESCE(m.record_company_id, ut.company_id, u.company_id) = %s",
-            subject, join, start, stop, period.company.id,
+            "AND %s",
+            subject, join, start, stop,
+            self._in_company(period, "m.record_company_id", "ut.company_id", "u.company_id"),
         )

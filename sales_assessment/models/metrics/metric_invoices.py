@@ -23,9 +23,10 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
         return SQL(
             "SELECT %s AS subject_id, am.id AS res_id, am.sales_assessment_amount AS value "
             "FROM account_move am WHERE am.state = 'posted' "
-            "AND am.move_type IN ('out_invoice', 'out_refund') AND am.company_id = %s "
+            "AND am.move_type IN ('out_invoice', 'out_refund') AND %s "
             "AND am.invoice_date >= %s AND am.invoice_date <= %s",
-            self._subject(period, "am", "invoice_user_id"), period.company.id,
+            self._subject(period, "am", "invoice_user_id"),
+            self._in_company(period, "am.company_id"),
             period.date_from, period.date_to,
         )
 
@@ -38,7 +39,7 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
         return SQL(
             "WITH apr AS MATERIALIZED ("
             "  SELECT debit_move_id, credit_move_id, amount FROM account_partial_reconcile "
-            "  WHERE company_id = %(company)s AND max_date >= %(date_from)s) "
+            "  WHERE %(reconciled_in_company)s AND max_date >= %(date_from)s) "
             "SELECT %(subject)s AS subject_id, pay_line.id AS res_id, apr.amount AS value "
             "FROM apr "
             "JOIN account_move_line inv_line ON inv_line.id = apr.debit_move_id "
@@ -47,8 +48,10 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
             "JOIN account_move pay ON pay.id = pay_line.move_id "
             "WHERE inv.move_type = 'out_invoice' AND inv.state = 'posted' "
             "AND pay.move_type = 'entry' AND pay.state = 'posted' "
-            "AND inv.company_id = %(company)s "
+            "AND %(in_company)s "
             "AND pay_line.date >= %(date_from)s AND pay_line.date <= %(date_to)s",
             subject=self._subject(period, "inv", "invoice_user_id"),
-            company=period.company.id, date_from=period.date_from, date_to=period.date_to,
+            reconciled_in_company=self._in_company(period, "account_partial_reconcile.company_id"),
+            in_company=self._in_company(period, "inv.company_id"),
+            date_from=period.date_from, date_to=period.date_to,
         )

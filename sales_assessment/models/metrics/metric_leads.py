@@ -27,9 +27,9 @@ class SalesAssessmentMetricLeads(models.AbstractModel):
             "LEFT JOIN crm_stage st ON st.id = l.stage_id "
             "LEFT JOIN crm_team lt ON lt.id = l.team_id "
             "LEFT JOIN res_users lu ON lu.id = l.user_id "
-            "WHERE COALESCE(l.company_id, lt.company_id, lu.company_id) = %s "
-            "AND %s >= %s AND %s < %s",
-            self._subject(period, "l"), WON, LOST, period.company.id,
+            "WHERE %s AND %s >= %s AND %s < %s",
+            self._subject(period, "l"), WON, LOST,
+            self._in_company(period, "l.company_id", "lt.company_id", "lu.company_id"),
             date, start, date, stop,
         )
 

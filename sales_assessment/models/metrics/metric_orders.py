@@ -10,10 +10,6 @@ from ..sales_assessment_metric import SourceRows, metric
 ORDER_SOURCES = ("sale.order.line", "res.partner", "sale.order")
 
 
-def _confirmed(period):
-    """SQL: ``so`` is a confirmed order of the period's company (read from the
-    index carrying its subject, customer and stored amount: sale_order.py)."""
-    return SQL("so.state = 'sale' AND so.company_id = %s", period.company.id)
 
 
 class SalesAssessmentMetricOrders(models.AbstractModel):
@@ -22,6 +18,13 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
 
     _inherit = "sales.assessment.metric"
 
+    def _confirmed(self, period, alias="so"):
+        """SQL: ``alias`` is a confirmed order of the period's company (read
+        from the indexes carrying its subject, customer and stored amount:
+        sale_order.py)."""
+        return SQL("%s = 'sale' AND %s", SQL.identifier(alias, "state"),
+                   self._in_company(period, f"{alias}.company_id"))
+
     def _order_source(self, period):
         """The confirmed orders of the period's local days, with their stored
         amount: the source of the order metrics, read in one index-only scan."""
@@ -29,7 +32,7 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
         return SQL(
             "SELECT %s AS subject_id, so.id AS res_id, so.sales_assessment_amount AS amount "
             "FROM sale_order so WHERE %s AND so.date_order >= %s AND so.date_order < %s",
-            self._subject(period, "so"), _confirmed(period), start, stop,
+            self._subject(period, "so"), self._confirmed(period), start, stop,
         )
 
     # as sale.report: the untaxed subtotals of the product lines, in company
@@ -55,7 +58,7 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
             "SELECT DISTINCT %s AS subject_id, so.sales_assessment_customer_id AS res_id, "
             "%s AS value FROM sale_order so "
             "WHERE %s AND so.date_order >= %s AND so.date_order < %s",
-            self._subject(period, "so"), flag, _confirmed(period), start, stop,
+            self._subject(period, "so"), flag, self._confirmed(period), start, stop,
         )
 
     def _ordered_between(self, period, start, stop):
@@ -64,9 +67,8 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
         return SQL(
             "EXISTS (SELECT 1 FROM sale_order o2 "
             "WHERE o2.sales_assessment_customer_id = so.sales_assessment_customer_id "
-            "AND o2.state = 'sale' AND o2.company_id = %s "
-            "AND o2.date_order >= %s AND o2.date_order < %s)",
-            period.company.id, start, stop,
+            "AND %s AND o2.date_order >= %s AND o2.date_order < %s)",
+            self._confirmed(period, "o2"), start, stop,
         )
 
     # a customer whose first confirmed order in the company falls in the
@@ -84,7 +86,7 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
             "      FROM sale_order so WHERE so.sales_assessment_customer_id = c.customer "
             "      AND %(confirmed)s ORDER BY so.date_order, so.id LIMIT 1) AS first "
             "WHERE first.date_order >= %(start)s",
-            confirmed=_confirmed(period), start=start, stop=stop,
+            confirmed=self._confirmed(period), start=start, stop=stop,
             subject=self._subject(period, "so"),
         )
 
