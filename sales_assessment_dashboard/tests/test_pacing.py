@@ -59,6 +59,19 @@ class TestPacing(DashboardCase):
         line = self.line(self.cycle, self.user_a, self.revenue)
         self.assertAlmostEqual(line.expected_achievement, round(100 * 33 / 64, 2))
 
+    def test_company_without_pacing_setting_counts_working_days(self):
+        """A company created while this addon was not loaded yet (as Odoo's
+        own tests do) has no pacing setting: it counts working days."""
+        company = self.env["res.company"].create({"name": "SA company created before"})
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_company SET sales_assessment_pacing_days = NULL "
+                            "WHERE id = %s", [company.id])
+        company.invalidate_recordset()
+        self.env.registry.clear_cache()
+        working, _on_track, _off_track = self.env["res.company"]._get_assessment_pacing_settings(
+            company.id)
+        self.assertTrue(working)
+
     def test_one_coaching_activity_closed_when_back_on_track(self):
         self.cycle.action_open()
         self.cycle.action_refresh()
