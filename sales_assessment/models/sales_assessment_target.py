@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_amount, formatLang
 
 
 class SalesAssessmentTarget(models.Model):
@@ -128,10 +129,20 @@ class SalesAssessmentTarget(models.Model):
         targets = super().create(vals_list)
         for target in targets:
             target.message_post(
-                body=_("Target set to %(value)s.", value=target.target_value),
+                body=_("Target set to %(value)s.", value=target._format_target_value()),
                 subtype_xmlid="mail.mt_note",
             )
         return targets
+
+    def _format_target_value(self):
+        """The target as its KPI shows it: an amount in the company's currency,
+        a count without decimals, a percentage, days or a score."""
+        self.ensure_one()
+        if self.unit == "monetary":
+            currency = self.company_id.currency_id or self.env.company.currency_id
+            return format_amount(self.env, self.target_value, currency)
+        value = formatLang(self.env, self.target_value, digits=0 if self.unit == "count" else 2)
+        return f"{value} %" if self.unit == "percent" else value
 
     def write(self, vals):
         self._check_cycle_editable()

@@ -62,7 +62,7 @@ class TestTargetPrivacy(SalesAssessmentCase, HttpCase):
             self.thread_messages("sa_user_a", "sales.assessment.target",
                                  self.targets[self.user_a].id)
         )
-        self.assertIn("11111", own)
+        self.assertIn("11,111.00", own)  # its own target, as an amount
 
     def test_other_threads_are_closed(self):
         for record in (self.targets[self.user_b], self.evaluation(self.cycle, self.user_b)):

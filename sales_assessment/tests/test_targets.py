@@ -29,9 +29,13 @@ class TestTargets(SalesAssessmentCase):
             lambda t: t.field_id.name == "target_value")
         self.assertEqual((tracking.old_value_float, tracking.new_value_float), (1000.0, 1500.0))
         self.assertEqual(tracking.mail_message_id.author_id, self.manager.partner_id)
-        self.assertTrue(any("1000" in (m.body or "") for m in target.message_ids))
+        # the first value, as the KPI shows it: an amount in the company's currency
+        symbol = self.company.currency_id.symbol
+        self.assertTrue(any("1,000.00" in (m.body or "") and symbol in m.body
+                            for m in target.message_ids))
         # nothing of it reaches the cycle's chatter, read by every salesperson
-        self.assertFalse(any("1500" in (m.body or "") for m in self.cycle.message_ids))
+        self.assertFalse(any(value in (m.body or "") for m in self.cycle.message_ids
+                             for value in ("1000", "1,000", "1500", "1,500")))
         self.assertFalse(self.cycle.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "target_value"))
 
