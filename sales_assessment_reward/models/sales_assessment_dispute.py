@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
 ACTIVITY_TYPE = "sales_assessment_reward.mail_act_dispute"
@@ -136,9 +137,7 @@ class SalesAssessmentDispute(models.Model):
     def action_accept(self):
         self._check_can_resolve(manager_only=True)
         for dispute in self:
-            correction = dispute._apply_correction()
-            dispute._resolve("accepted", _("Dispute accepted: %(answer)s%(correction)s",
-                                           answer=dispute.answer, correction=correction))
+            dispute._resolve("accepted", dispute._apply_correction())
         return True
 
     def _resolve(self, state, body):
@@ -152,26 +151,34 @@ class SalesAssessmentDispute(models.Model):
     def _apply_correction(self):
         """Correct the chosen line's manual value or target, recomputing the
         evaluation and its proposals through the cycle's reopen and close.
-        Return the sentence describing the change ('' when none)."""
+        Return the sentence telling the acceptance and the change."""
         self.ensure_one()
         line = self.correction_line_id
         if not line:
-            return ""
+            return _("Dispute accepted: %(answer)s", answer=self.answer)
         cycle = self.cycle_id
         cycle.with_context(reopen_reason=_(
             "Dispute of %(user)s accepted: %(answer)s", user=self.user_id.name,
             answer=self.answer,
         )).action_reopen()
-        if line.kpi_id.kpi_type == "manual":
+        manual = line.kpi_id.kpi_type == "manual"
+        if manual:
             old = line.manual_value
             line.write({"manual_value": self.corrected_value})
-            what = _("manual value")
         else:
             old = self._set_target(line)
-            what = _("target")
         cycle.action_close()
-        return _(" – %(kpi)s %(what)s %(old)s → %(new)s", kpi=line.kpi_id.name, what=what,
-                 old=old, new=self.corrected_value)
+        values = {"answer": self.answer, "kpi": line.kpi_id.name,
+                  "old": self._format_value(old), "new": self._format_value(self.corrected_value)}
+        if manual:
+            return _("Dispute accepted: %(answer)s. The manual value of %(kpi)s is now "
+                     "%(new)s (was %(old)s).", **values)
+        return _("Dispute accepted: %(answer)s. The target of %(kpi)s is now %(new)s "
+                 "(was %(old)s).", **values)
+
+    def _format_value(self, value):
+        """A corrected figure as the chatter shows it."""
+        return formatLang(self.env, value or 0.0, digits=2)
 
     def _set_target(self, line):
         Target = self.env["sales.assessment.target"]

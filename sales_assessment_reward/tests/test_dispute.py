@@ -72,7 +72,8 @@ class TestDispute(RewardCase):
         self.assertEqual(difference.amount, 150.0)  # 35 points x 10 = 350, minus 200
         body = self.evaluation_a.message_ids[0].body
         self.assertIn("Dispute accepted", body)
-        self.assertIn("70.0 → 85.0", body)
+        self.assertIn("The manual value of Customer Satisfaction is now 85.00 (was 70.00).",
+                      body)
         self.assertIn("Dispute accepted", self.dispute.message_ids[0].body)
         reopened = self.cycle.message_ids.filtered(lambda m: "reopened" in (m.body or ""))
         self.assertIn("Dispute of Ann Seller accepted", reopened[:1].body)
@@ -110,4 +111,5 @@ class TestDispute(RewardCase):
         self.assertEqual(evaluation.total_score, 100.0)
         self.assertEqual(reward.amount, 40.0)
         self.assertEqual(reward.difference_ids.amount, 50.0)  # 90 points - 40 paid
-        self.assertIn("target 2000.0 → 1000.0", evaluation.message_ids[0].body)
+        self.assertIn("The target of Revenue Ordered is now 1,000.00 (was 2,000.00).",
+                      evaluation.message_ids[0].body)
