@@ -81,6 +81,7 @@ class DemoGenerator:
         self._demo_leads(rng, user, day)
 
     def _demo_order(self, user, customer, product, day, quantity, pricelist=None):
+        # sudo: demo documents, authored by each salesperson
         order = self.env["sale.order"].with_user(user).sudo().create({
             "partner_id": customer.id,
             "user_id": user.id,
@@ -179,6 +180,7 @@ class DemoGenerator:
                     "activity_type_id": activity_type.id,
                     "user_id": user.id,
                 })
+                # sudo: demo activities, done by each salesperson
                 activity.with_user(user).sudo().action_feedback(feedback="Done")
         messages = self.env["mail.message"].search([
             ("model", "=", "crm.lead"), ("res_id", "in", leads.ids),

@@ -186,6 +186,7 @@ class SalesAssessmentKpi(models.Model):
                 "KPI %(kpi)s is used by scorecard %(name)s: remove it from the scorecard "
                 "first, or archive the KPI.", kpi=line.kpi_id.name, name=line.template_id.name,
             ))
+        # sudo: figures of any evaluation count, whatever the deleter reads
         used = self.env["sales.assessment.evaluation.line"].sudo().search(
             [("kpi_id", "in", self.ids)], limit=1
         ) or self.env["sales.assessment.target"].sudo().search(

@@ -48,6 +48,7 @@ class ResCompany(models.Model):
     def _get_assessment_pacing_settings(self, company_id):
         """(working days?, on-track %, off-track %) of a company, cached: the
         refresh of a cycle reads them without a query."""
+        # sudo: the cached answer must not depend on the first reader's rights
         company = self.browse(company_id).sudo()
         return (
             company.sales_assessment_pacing_days != "calendar",

@@ -38,7 +38,8 @@ class SalesAssessmentCycle(models.Model):
                 [row[0] for row in self.env.cr.fetchall()])
             if coached:
                 # the cycle is over: its coaching ends with it, in one go (a
-                # feedback per activity would cost queries per salesperson)
+                # feedback per activity would cost queries per salesperson);
+                # sudo: system activities, whoever holds them
                 coached.sudo().activity_unlink([COACHING_ACTIVITY])
                 self._bulk_write(coached, [{"coaching_open": False}] * len(coached))
             return res
@@ -193,6 +194,7 @@ class SalesAssessmentCycle(models.Model):
     def _sync_coaching_activities(self, started, ended):
         """One coaching activity for the team leader of each salesperson who
         went off track (``started``); closed for those back on track (``ended``)."""
+        # sudo: coaching activities are system-scheduled for the leader
         for evaluation in started.sudo():
             evaluation.activity_schedule(
                 COACHING_ACTIVITY,
@@ -212,4 +214,5 @@ class SalesAssessmentCycle(models.Model):
     @api.model
     def _close_coaching_activities(self, evaluations, feedback):
         if evaluations:
+            # sudo: coaching activities are closed by the system, whoever holds them
             evaluations.sudo().activity_feedback([COACHING_ACTIVITY], feedback=feedback)

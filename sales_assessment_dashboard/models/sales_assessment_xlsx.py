@@ -55,6 +55,7 @@ class SalesAssessmentCycleXlsx(models.Model):
         ))
         rows = self.env.cr.fetchall()
         # team and grade names are translated (jsonb): read them through the ORM, once each
+        # sudo: names of the teams of rows the exporter may read
         teams = {team.id: team.name for team in self.env["crm.team"].sudo().browse(
             {row[2] for row in rows if row[2]})}
         grades = {grade.id: grade.name for grade in self.env["sales.assessment.grade"].sudo(

@@ -229,6 +229,7 @@ class SalesAssessmentReport(models.Model):
         for group in lazy_groupby:
             values = self.env[self._fields[group].comodel_name].browse(
                 {row[group].id for row in rows_dict} - {False})
+            # sudo: labels of the grouped values, as Odoo's own read_group shows them
             labels[group] = dict(zip(values.ids, values.sudo().mapped("display_name")))
         base = {}
         for row in rows_dict:

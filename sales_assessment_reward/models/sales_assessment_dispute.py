@@ -146,6 +146,7 @@ class SalesAssessmentDispute(models.Model):
         self.sudo().activity_feedback([ACTIVITY_TYPE], feedback=body)
         self.message_post(body=body, partner_ids=self.user_id.partner_id.ids,
                           subtype_xmlid="mail.mt_comment")
+        # sudo: the evaluation's note is system-written; the resolution was checked
         self.evaluation_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _apply_correction(self):

@@ -262,6 +262,7 @@ class SalesAssessmentReward(models.Model):
         for reward in self:
             approver = reward._get_leader_approver()
             if approver:
+                # sudo: the submitter schedules the approver's activity on their behalf
                 reward.sudo()._schedule_approval_activity(approver)
 
     # ------------------------------------------------------------------
@@ -284,6 +285,7 @@ class SalesAssessmentReward(models.Model):
     def _do_approve(self):
         user = self.env.user
         for reward in self:
+            # sudo: the approver closes the approval activity, whoever it was assigned to
             reward.sudo().activity_feedback(
                 [ACTIVITY_TYPE], feedback=_("Approved by %(user)s", user=user.name)
             )
@@ -301,6 +303,7 @@ class SalesAssessmentReward(models.Model):
                 continue
             level = "manager_approver_id" if reward.approval_level == "2" \
                 else "leader_approver_id"
+            # sudo: the state is written only after _check_can_approve
             reward.sudo().write({"state": "approved", "approval_level": False, level: user.id})
             reward.sudo()._notify_approved()
             reward.sudo()._grant_badge()
@@ -357,6 +360,7 @@ class SalesAssessmentReward(models.Model):
             raise UserError(_("Give the reason of the refusal."))
         user = self.env.user
         for reward in self:
+            # sudo: a refusal removes the approval activity, whoever it was assigned to
             reward.sudo().activity_unlink([ACTIVITY_TYPE])
             reward.sudo().write({"state": "refused", "approval_level": False,
                                  "refuse_reason": reason})

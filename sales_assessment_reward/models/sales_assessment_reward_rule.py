@@ -98,6 +98,7 @@ class SalesAssessmentRewardRule(models.Model):
     @tools.ormcache("company_id")
     def _get_rule_templates(self, company_id):
         """((rule_id, (template_id, …)), …) of the company's active rules."""
+        # sudo: the cached answer must not depend on the first reader's rights
         rules = self.sudo().search([("company_id", "=", company_id)])
         return tuple((rule.id, tuple(rule.template_ids.ids)) for rule in rules)
 
