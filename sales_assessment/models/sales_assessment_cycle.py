@@ -610,7 +610,7 @@ class SalesAssessmentCycle(models.Model):
                     Evaluation.browse(found[0]).write(
                         self._prepare_evaluation_team_vals(team_ids))
         Evaluation.create(vals_list)
-        self._drop_obsolete_lines(Evaluation.browse(ev[0] for ev in existing.values()))
+        self._drop_obsolete_lines(Evaluation.browse([ev[0] for ev in existing.values()]))
 
     @api.model
     def _prepare_evaluation_team_vals(self, team_ids):
@@ -869,7 +869,12 @@ class SalesAssessmentCycle(models.Model):
                 vals.update(state="published",
                             notified=False if first_close else bool(notified[ev_id]))
             vals_list.append(vals)
-        self._bulk_write(evaluations, vals_list)
+        self._bulk_write(evaluations, self._prepare_evaluation_figures(evaluations, vals_list))
+
+    def _prepare_evaluation_figures(self, evaluations, vals_list):
+        """Hook: return the figures to write for ``evaluations`` (total,
+        grade, ranks, and the state when closing), one dict per evaluation."""
+        return vals_list
 
     @api.model
     def _load_demo(self):

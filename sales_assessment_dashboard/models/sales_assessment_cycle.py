@@ -22,8 +22,8 @@ class SalesAssessmentCycle(models.Model):
     def _refresh_evaluations(self):
         """Add pacing, projection and coaching to the refresh of an open cycle,
         inside the core's own bulk writes (see ``_prepare_line_figures`` and
-        ``_bulk_write``): no query more unless the pipeline is read or a
-        coaching activity starts or ends."""
+        ``_prepare_evaluation_figures``): no query more unless the pipeline is
+        read or a coaching activity starts or ends."""
         if self.state != "open":
             return super()._refresh_evaluations()
         if self.env.context.get("sales_assessment_closing"):
@@ -65,15 +65,13 @@ class SalesAssessmentCycle(models.Model):
             vals_list = self._add_line_pacing_vals(rows, vals_list)
         return vals_list
 
-    @api.model
-    def _bulk_write(self, records, vals_list):
+    def _prepare_evaluation_figures(self, evaluations, vals_list):
         """During a refresh, the evaluation figures the core writes carry the
-        pacing too: same UPDATE, no query more."""
-        if (self.env.context.get("sales_assessment_pacing") and vals_list
-                and records._name == "sales.assessment.evaluation"
-                and "total_score" in vals_list[0]):
-            vals_list = self._add_evaluation_pacing_vals(records, vals_list)
-        return super()._bulk_write(records, vals_list)
+        pacing too: same UPDATE, no query more than the coaching state's."""
+        vals_list = super()._prepare_evaluation_figures(evaluations, vals_list)
+        if self.env.context.get("sales_assessment_pacing") and vals_list:
+            vals_list = self._add_evaluation_pacing_vals(evaluations, vals_list)
+        return vals_list
 
     # -- pacing and projection
 
@@ -95,13 +93,17 @@ class SalesAssessmentCycle(models.Model):
         )
         elapsed = pacing.elapsed_share(cycle.date_start, cycle.date_end, today, working)
         memo = self.env.cr.cache.setdefault(PACING_CACHE, {})
-        Kpi = self.env["sales.assessment.kpi"]
-        items = [(pipeline_kind(Kpi.browse(row[2])), row[5], row[6]) for row in rows]
+        # per KPI, not per line: its pipeline kind and whether it accumulates
+        kpi_info = {
+            kpi.id: (pipeline_kind(kpi), is_cumulative(kpi))
+            for kpi in self.env["sales.assessment.kpi"].browse({row[2] for row in rows})
+        }
+        items = [(kpi_info[row[2]][0], row[5], row[6]) for row in rows]
         pipeline = cycle._get_pipeline_values(items, today)
         statuses = defaultdict(list)
         result = []
         for row, (kind, group, subject), vals in zip(rows, items, vals_list):
-            expected = elapsed if is_cumulative(Kpi.browse(row[2])) else 100.0
+            expected = elapsed if kpi_info[row[2]][1] else 100.0
             status = pacing.pacing_status(vals["achievement"], expected, on_track, off_track)
             weighted = pipeline[kind][group].get(subject, 0.0) if kind else 0.0
             statuses[row[1]].append(status)
