@@ -1,3 +1,6 @@
+from . import sales_assessment_number_mixin
+from . import sales_assessment_workflow_mixin
+from . import sales_assessment_bulk_mixin
 from . import account_move
 from . import crm_lead
 from . import crm_team

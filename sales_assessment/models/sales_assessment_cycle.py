@@ -1,4 +1,3 @@
-import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -13,14 +12,12 @@ from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
-from ..tools import scoring
 from .sales_assessment_kpi import Period
 
 _logger = logging.getLogger(__name__)
 
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
 LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
-WORKFLOW_VERBS = ("open", "refresh", "close", "reopen", "cancel")
 # what the figures of a closed cycle depend on
 FROZEN_CYCLE_FIELDS = {
     "date_start", "date_end", "tz", "company_id", "template_ids", "period_type",
@@ -45,7 +42,12 @@ class SalesAssessmentCycle(models.Model):
     close         manager            open cycle (closed: no-op); row-locked
     reopen        manager            closed cycle; a reason is required
     cancel        manager            draft or open cycle
+    draft         manager            cancelled cycle
     ============  =================  =========================================
+
+    The state changes only through these actions (see
+    ``sales.assessment.workflow.mixin``); the scoring itself is the
+    evaluations' and their lines' (``sales.assessment.evaluation._refresh_cycle``).
 
     Access: every salesperson and team leader reads the cycles of their
     companies (the chatter holds no individual figure); managers create,
@@ -54,9 +56,10 @@ class SalesAssessmentCycle(models.Model):
 
     _name = "sales.assessment.cycle"
     _description = "Assessment Cycle"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.assessment.workflow.mixin"]
     _order = "date_start desc, period_type, id desc"
     _check_company_auto = True
+    _workflow_verbs = ("open", "refresh", "close", "reopen", "cancel", "draft")
 
     name = fields.Char(required=True, tracking=True)
     period_type = fields.Selection(
@@ -120,6 +123,8 @@ class SalesAssessmentCycle(models.Model):
     cannot_reopen_reason = fields.Char(compute="_compute_can_workflow")
     can_cancel = fields.Boolean(compute="_compute_can_workflow")
     cannot_cancel_reason = fields.Char(compute="_compute_can_workflow")
+    can_draft = fields.Boolean(compute="_compute_can_workflow")
+    cannot_draft_reason = fields.Char(compute="_compute_can_workflow")
     evaluation_count = fields.Integer(compute="_compute_evaluation_count")
     target_count = fields.Integer(compute="_compute_evaluation_count")
 
@@ -268,17 +273,7 @@ class SalesAssessmentCycle(models.Model):
     @api.depends("state")
     @api.depends_context("uid")
     def _compute_can_workflow(self):
-        for cycle in self:
-            for verb in WORKFLOW_VERBS:
-                refusal = cycle._get_refusal(verb)
-                cycle[f"can_{verb}"] = not refusal
-                cycle[f"cannot_{verb}_reason"] = refusal[1] if refusal else False
-
-    def _get_refusal(self, verb):
-        """Return (error class, message) refusing ``verb`` on this cycle to the
-        current user, or None when they may do it."""
-        self.ensure_one()
-        return getattr(self, f"_get_{verb}_refusal")()
+        return super()._compute_can_workflow()
 
     def _get_open_refusal(self):
         if not self._is_manager():
@@ -322,19 +317,19 @@ class SalesAssessmentCycle(models.Model):
         if self.state == "closed":
             return UserError, _("Reopen a closed cycle before cancelling it (%(name)s).",
                                 name=self.name)
+        if self.state == "cancel":
+            return UserError, _("Cycle %(name)s is cancelled already.", name=self.name)
         return None
 
     def _get_draft_refusal(self):
         if not self._is_manager():
             return AccessError, _(
                 "Only sales assessment managers can reset a cycle to draft.")
+        if self.state != "cancel":
+            return UserError, _(
+                "Only cancelled cycles go back to draft: %(name)s is not cancelled.",
+                name=self.name)
         return None
-
-    def _check_can(self, verb):
-        for cycle in self:
-            refusal = cycle._get_refusal(verb)
-            if refusal:
-                raise refusal[0](refusal[1])
 
     def _check_can_open(self):
         self._check_can("open")
@@ -351,12 +346,19 @@ class SalesAssessmentCycle(models.Model):
     def _check_can_cancel(self):
         self._check_can("cancel")
 
+    def _check_can_draft(self):
+        self._check_can("draft")
+
     def action_open(self):
-        self._check_can_open()
-        self.write({"state": "open"})
+        cycles = self._workflow_records()
+        cycles._check_can_open()
+        cycles._do_open()
+        return True
+
+    def _do_open(self):
+        self._write_state({"state": "open"})
         self._action_refresh()
         self._schedule_manual_value_activities()
-        return True
 
     def _schedule_manual_value_activities(self):
         """Ask each team leader to enter the manual KPIs of their team."""
@@ -383,15 +385,17 @@ class SalesAssessmentCycle(models.Model):
 
     def action_refresh(self):
         """Recompute the live figures of open cycles."""
-        self._check_can_refresh()
-        self._action_refresh()
+        cycles = self._workflow_records()
+        cycles._check_can_refresh()
+        cycles._action_refresh()
         return True
 
     def action_close(self):
         """Compute, freeze, rank, grade and publish every evaluation of the
         cycles, all or nothing. Closing a closed cycle changes nothing."""
-        self._check_can_close()
-        self.filtered(lambda c: c.state == "open")._action_close()
+        cycles = self._workflow_records()
+        cycles._check_can_close()
+        cycles.filtered(lambda c: c.state == "open")._action_close()
         return True
 
     def _lock_for_close(self):
@@ -426,31 +430,28 @@ class SalesAssessmentCycle(models.Model):
         (locked, open) cycles."""
         reclosed = self.filtered("closed_date")
         before = reclosed._get_results_snapshot()
-        # the refresh publishes the evaluations in the same write as their
-        # results (see _grade_and_rank)
-        self.with_context(sales_assessment_publish=True)._action_refresh()
+        # the evaluations are published in the same write as their results
+        # (see sales.assessment.evaluation._grade_and_rank)
+        self._action_refresh(closing=True)
         self.activity_feedback(
             ["sales_assessment.mail_act_manual_values"], feedback=_("Cycle closed")
         )
         # what is computed from the state (buttons, rights) is computed again
         self.evaluation_ids.invalidate_recordset()
         # the reason of a previous reopening stays in the chatter; the next one needs its own
-        self.write(
+        self._write_state(
             {"state": "closed", "closed_date": fields.Datetime.now(),
              "closed_uid": self.env.uid, "reopen_reason": False}
         )
         for cycle in self - reclosed:
-            cycle.message_post(
-                body=_(
-                    "Cycle closed: %(count)s evaluations frozen, scored, ranked and "
-                    "published.",
-                    count=len(cycle.evaluation_ids),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+            cycle._post_workflow_message(_(
+                "Cycle closed: %(count)s evaluations frozen, scored, ranked and published.",
+                count=len(cycle.evaluation_ids),
+            ))
         if reclosed:
             changed = reclosed._post_result_changes(before, reclosed._get_results_snapshot())
-            changed.write({"notified": False})
+            # sudo: the flag is system data, read by the notification cron
+            changed.sudo()._bulk_write([{"notified": False}] * len(changed))
         self.env.ref("sales_assessment.ir_cron_notify_results")._trigger()
 
     def _get_results_snapshot(self):
@@ -491,41 +492,43 @@ class SalesAssessmentCycle(models.Model):
             changed[evaluation.cycle_id] += 1
             changed_evaluations |= evaluation
         for cycle in self:
-            cycle.message_post(
-                body=_(
-                    "Cycle closed again after its reopening: %(changed)s of %(count)s "
-                    "evaluations changed (see their history).",
-                    changed=changed[cycle],
-                    count=len(cycle.evaluation_ids),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+            cycle._post_workflow_message(_(
+                "Cycle closed again after its reopening: %(changed)s of %(count)s "
+                "evaluations changed (see their history).",
+                changed=changed[cycle],
+                count=len(cycle.evaluation_ids),
+            ))
         return changed_evaluations
 
     def action_reopen(self):
-        """Reopen closed cycles (managers only). The reason is taken from the
-        ``reopen_reason`` context key (external API clients), else from the
-        field, and kept."""
-        self._check_can_reopen()
-        self._do_reopen(self.env.context.get("reopen_reason"))
+        """Reopen closed cycles (managers only). API clients give the reason
+        in the ``reopen_reason`` context key (a non-empty string); without
+        it, the cycle's ``reopen_reason`` field is the reason."""
+        cycles = self._workflow_records()
+        cycles._check_can_reopen()
+        reason = self.env.context.get("reopen_reason")
+        if reason is not None and not (isinstance(reason, str) and reason.strip()):
+            raise UserError(_(
+                "The reason for reopening must be a text saying why (reopen_reason): "
+                "write it in words."))
+        cycles._do_reopen(reason)
         return True
 
     def _do_reopen(self, reason=None):
         """Reopen the cycles for ``reason`` (else each cycle's ``reopen_reason``):
         the evaluations become live again and the reason goes to the chatter."""
         for cycle in self:
-            if not (reason or cycle.reopen_reason or "").strip():
+            cycle_reason = reason or cycle.reopen_reason
+            if not (isinstance(cycle_reason, str) and cycle_reason.strip()):
                 raise UserError(
                     _("Give the reason for reopening cycle %(name)s.", name=cycle.name)
                 )
         for cycle in self:
             cycle_reason = reason or cycle.reopen_reason
-            cycle.write({"state": "open", "reopen_reason": cycle_reason})
-            cycle.message_post(
-                body=Markup("%s<br/>%s") % (_("Cycle reopened. Reason:"), cycle_reason),
-                subtype_xmlid="mail.mt_note",
-            )
-        self.evaluation_ids.with_context(tracking_disable=True).write({"state": "draft"})
+            cycle._write_state({"state": "open", "reopen_reason": cycle_reason})
+            cycle._post_workflow_message(
+                Markup("%s<br/>%s") % (_("Cycle reopened. Reason:"), cycle_reason))
+        self.evaluation_ids.with_context(tracking_disable=True)._write_state({"state": "draft"})
 
     def action_reopen_wizard(self):
         self._check_can_reopen()
@@ -539,14 +542,22 @@ class SalesAssessmentCycle(models.Model):
         }
 
     def action_cancel(self):
-        self._check_can_cancel()
-        self.write({"state": "cancel"})
+        cycles = self._workflow_records()
+        cycles._check_can_cancel()
+        cycles._do_cancel()
         return True
 
+    def _do_cancel(self):
+        self._write_state({"state": "cancel"})
+
     def action_draft(self):
-        self._check_can("draft")
-        self.filtered(lambda c: c.state == "cancel").write({"state": "draft"})
+        cycles = self._workflow_records()
+        cycles._check_can_draft()
+        cycles._do_draft()
         return True
+
+    def _do_draft(self):
+        self._write_state({"state": "draft"})
 
     def action_view_evaluations(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -568,19 +579,21 @@ class SalesAssessmentCycle(models.Model):
     # Computation (shared by buttons and crons)
     # ------------------------------------------------------------------
 
-    def _action_refresh(self):
+    def _action_refresh(self, closing=False):
         """Create missing evaluations and recompute every figure, set-based:
-        the number of queries does not grow with the number of subjects."""
+        the number of queries does not grow with the number of subjects.
+        ``closing``: the close's own refresh, which publishes the results."""
+        Evaluation = self.env["sales.assessment.evaluation"]
         for cycle in self:
             cycle._sync_evaluations()
-            cycle._refresh_evaluations()
+            Evaluation._refresh_cycle(cycle, closing=closing)
         # sudo: the stamp is system data; the caller's rights were checked
         self.sudo().write({"last_computed": fields.Datetime.now()})
 
     def _sync_evaluations(self):
         """Create the missing evaluations of the cycle, and keep the team of the
         existing ones in line with the memberships. Their lines are written
-        with their figures by :meth:`_refresh_evaluations`."""
+        with their figures by ``sales.assessment.evaluation._refresh_cycle``."""
         self.ensure_one()
         # sudo: evaluations are system-computed; callers were checked above
         Evaluation = self.env["sales.assessment.evaluation"].sudo().with_context(
@@ -610,7 +623,8 @@ class SalesAssessmentCycle(models.Model):
                     Evaluation.browse(found[0]).write(
                         self._prepare_evaluation_team_vals(team_ids))
         Evaluation.create(vals_list)
-        self._drop_obsolete_lines(Evaluation.browse([ev[0] for ev in existing.values()]))
+        self.env["sales.assessment.evaluation.line"]._drop_obsolete_lines(
+            Evaluation.browse([ev[0] for ev in existing.values()]))
 
     @api.model
     def _prepare_evaluation_team_vals(self, team_ids):
@@ -626,255 +640,10 @@ class SalesAssessmentCycle(models.Model):
         }
         return vals  # lines are inserted with their figures, in one query
 
-    @api.model
-    def _drop_obsolete_lines(self, evaluations):
-        """Drop the lines of KPIs removed from the scorecards (the cycle is
-        open): one query, and an unlink only when there are some."""
-        # sudo: lines are system-computed; the caller's rights were checked
-        Line = self.env["sales.assessment.evaluation.line"].sudo()
-        Line.flush_model(["template_line_id"])
-        self.env.cr.execute(SQL(
-            "SELECT line.id FROM sales_assessment_evaluation_line line "
-            "WHERE line.evaluation_id = ANY(%s) AND line.template_line_id IS NULL",
-            evaluations.ids,
-        ))
-        obsolete = [row[0] for row in self.env.cr.fetchall()]
-        if obsolete:
-            Line.browse(obsolete).unlink()
-
-    def _get_line_rows(self):
-        """Return a row per scorecard line of each evaluation of the cycle,
-        as tuples (line_id, evaluation_id, kpi_id, template_line_id,
-        manual_value, subject_type, subject_id), in one query; ``line_id``
-        is None for a line still to create."""
-        self.ensure_one()
-        self.env["sales.assessment.evaluation.line"].flush_model()
-        self.env["sales.assessment.evaluation"].flush_model()
-        self.env.cr.execute(SQL(
-            "SELECT line.id, ev.id, COALESCE(line.kpi_id, tl.kpi_id), tl.id, "
-            "line.manual_value, tmpl.subject_type, "
-            "CASE WHEN tmpl.subject_type = 'team' THEN ev.team_id ELSE ev.user_id END "
-            "FROM sales_assessment_evaluation ev "
-            "JOIN sales_assessment_template tmpl ON tmpl.id = ev.template_id "
-            "JOIN sales_assessment_template_line tl ON tl.template_id = ev.template_id "
-            "LEFT JOIN sales_assessment_evaluation_line line "
-            "ON line.evaluation_id = ev.id AND line.template_line_id = tl.id "
-            "WHERE ev.cycle_id = %s ORDER BY ev.id, tl.sequence, tl.id",
-            self.id,
-        ))
-        return self.env.cr.fetchall()
-
-    def _refresh_evaluations(self):
-        """Measure, score, weigh, grade and rank every evaluation of the cycle,
-        creating the lines it lacks with their figures: one query per KPI and
-        a few bulk queries, whatever its size."""
-        self.ensure_one()
-        rows = self._get_line_rows()
-        values = {
-            group: self._measure_lines([row for row in rows if row[5] == group], group)
-            for group in {row[5] for row in rows}
-        }
-        scorers = self.env["sales.assessment.template.line"].browse(
-            {row[3] for row in rows})._get_scorers()
-        targets = self._get_target_map()
-        vals_list = []
-        weighted = defaultdict(list)
-        for _line_id, ev_id, kpi_id, tl_id, _manual, group, subject in rows:
-            actual = values[group][kpi_id].get(ev_id, 0.0)
-            target = targets.get((kpi_id, group, subject), 0.0)
-            weight, score = scorers[tl_id]
-            result = score(actual, target)
-            weighted[ev_id].append(result["weighted_score"])
-            vals_list.append({
-                "actual_value": actual,
-                "target_value": target,
-                "weight": weight,
-                "achievement": result["achievement"],
-                "score": result["score"],
-                "weighted_score": result["weighted_score"],
-            })
-        self._write_line_figures(rows, self._prepare_line_figures(rows, vals_list))
-        # sudo: figures are system-computed; the caller's rights were checked
-        self._grade_and_rank(self.evaluation_ids.sudo(), weighted)
-
-    def _prepare_line_figures(self, rows, vals_list):
-        """Hook: return the figures to write for the line ``rows`` (see
-        :meth:`_get_line_rows`), one dict of plain stored values per row."""
-        return vals_list
-
-    def _write_line_figures(self, rows, vals_list):
-        """Write the figures of the existing lines in one UPDATE and insert the
-        missing lines with theirs in one INSERT: a line created in this
-        transaction is never updated again by it."""
-        # sudo: lines are system-computed; the caller's rights were checked
-        Line = self.env["sales.assessment.evaluation.line"].sudo()
-        existing = [(row[0], vals) for row, vals in zip(rows, vals_list) if row[0]]
-        if existing:
-            self._bulk_write(Line.browse([line_id for line_id, _vals in existing]),
-                             [vals for _line_id, vals in existing])
-        missing = [(row, vals) for row, vals in zip(rows, vals_list) if not row[0]]
-        if not missing:
-            return
-        fnames = list(missing[0][1])
-        columns = [SQL.identifier(fname) for fname in fnames]
-        # a scorecard line's KPI and sequence, the evaluation's subject, cycle
-        # and company (the stored related fields), and the figures
-        self.env.cr.execute(SQL(
-            "INSERT INTO sales_assessment_evaluation_line (evaluation_id, template_line_id, "
-            "kpi_id, sequence, user_id, team_id, cycle_id, company_id, "
-            "create_uid, create_date, write_uid, write_date, %(columns)s) "
-            "SELECT ev.id, tl.id, tl.kpi_id, tl.sequence, ev.user_id, ev.team_id, "
-            "ev.cycle_id, ev.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s, %(values)s "
-            "FROM %(records)s "
-            "JOIN sales_assessment_evaluation ev ON ev.id = v.evaluation_id "
-            "JOIN sales_assessment_template_line tl ON tl.id = v.template_line_id",
-            columns=SQL(", ").join(columns),
-            values=SQL(", ").join(SQL("v.%s", column) for column in columns),
-            uid=self.env.uid,
-            now=self.env.cr.now(),
-            records=self._sql_records(
-                Line, fnames,
-                [dict(vals, evaluation_id=row[1], template_line_id=row[3])
-                 for row, vals in missing],
-                keys=("evaluation_id", "template_line_id"),
-            ),
-        ))
-        self.evaluation_ids.invalidate_recordset(["line_ids"])
-
-    @api.model
-    def _sql_records(self, model, fnames, vals_list, keys=("id",)):
-        """SQL of the rows of ``vals_list`` as a relation ``v`` with an integer
-        column per key and a column per field of ``model``, typed as the
-        field's column: ONE JSON parameter, whatever the number of rows (a
-        literal per value costs PostgreSQL more to parse than to write)."""
-        columns = [SQL("%s int4", SQL.identifier(key)) for key in keys] + [
-            SQL("%s %s", SQL.identifier(fname), SQL(model._fields[fname].column_type[1]))
-            for fname in fnames
-        ]
-        return SQL(
-            "json_to_recordset(%s::json) AS v(%s)",
-            json.dumps(vals_list, default=str),
-            SQL(", ").join(columns),
-        )
-
-    @api.model
-    def _bulk_write(self, records, vals_list):
-        """Write one dict of plain stored values per record in ONE query
-        (``UPDATE … FROM json_to_recordset(…)``), whatever the number of records,
-        skipping the records whose values did not change, then drop the cache. Only for system-computed figures of plain stored
-        fields: no access check, no tracking, no recomputation."""
-        if not records:
-            return
-        records.flush_recordset()
-        fnames = list(vals_list[0])
-        columns = [SQL.identifier(fname) for fname in fnames]
-        self.env.cr.execute(SQL(
-            "UPDATE %(table)s AS t SET %(assign)s, write_date = %(now)s, write_uid = %(uid)s "
-            "FROM %(records)s WHERE t.id = v.id AND (%(old)s) IS DISTINCT FROM (%(new)s)",
-            table=SQL.identifier(records._table),
-            assign=SQL(", ").join(SQL("%s = v.%s", c, c) for c in columns),
-            now=self.env.cr.now(),
-            uid=self.env.uid,
-            records=self._sql_records(
-                records, fnames,
-                [dict(vals, id=record_id) for record_id, vals in zip(records.ids, vals_list)],
-            ),
-            # a record whose values did not change is not written again
-            old=SQL(", ").join(SQL("t.%s", c) for c in columns),
-            new=SQL(", ").join(SQL("v.%s", c) for c in columns),
-        ))
-        records.invalidate_recordset(fnames + ["write_date", "write_uid"])
-
     def _get_period(self, group):
         """Return the :class:`Period` of the cycle for subjects of ``group``."""
         self.ensure_one()
         return Period(self.date_start, self.date_end, self.company_id, group, self.tz)
-
-    def _measure_lines(self, rows, group):
-        """Return {kpi_id: {evaluation_id: value}} for line rows (see
-        :meth:`_get_line_rows`) of ``group``: measured KPIs per subject,
-        manual and formula KPIs per evaluation."""
-        keys = {row[1]: row[6] for row in rows}
-        kpis = self.env["sales.assessment.kpi"].browse({row[2] for row in rows})
-        manual_ids = set(kpis.filtered(lambda k: k.kpi_type == "manual").ids)
-        manual = defaultdict(dict)
-        for _line_id, ev_id, kpi_id, _tl_id, manual_value, _group, _subject in rows:
-            if kpi_id in manual_ids:
-                manual[kpi_id][ev_id] = manual_value
-        subject_ids = list(set(keys.values()))
-        return kpis._measure_values(self._get_period(group), subject_ids, manual, keys)
-
-    def _get_target_map(self):
-        """Return {(kpi_id, 'user'|'team', subject_id): target_value} of the cycle
-        (one query)."""
-        self.env["sales.assessment.target"].flush_model()
-        self.env.cr.execute(SQL(
-            "SELECT kpi_id, user_id, team_id, target_value FROM sales_assessment_target "
-            "WHERE cycle_id = %s",
-            self.id,
-        ))
-        result = {}
-        for kpi_id, user_id, team_id, value in self.env.cr.fetchall():
-            if user_id:
-                result[(kpi_id, "user", user_id)] = value
-            elif team_id:
-                result[(kpi_id, "team", team_id)] = value
-        return result
-
-    def _grade_and_rank(self, evaluations, weighted):
-        """Write total, grade, rank and team rank of ``evaluations`` from the
-        weighted scores just computed ({evaluation_id: [weighted_score]}), in
-        one pass and one query, without reading the lines back."""
-        totals = {ev_id: scoring.total(weighted.get(ev_id, [])) for ev_id in evaluations.ids}
-        # scorecard and team of each evaluation in one query (the ORM would
-        # read them by batches of a thousand)
-        self.env.cr.execute(SQL(
-            "SELECT id, template_id, team_id, notified FROM sales_assessment_evaluation "
-            "WHERE id = ANY(%s)", evaluations.ids,
-        ))
-        template_of, notified = {}, {}
-        by_template = defaultdict(dict)
-        by_team = defaultdict(dict)
-        for ev_id, template_id, team_id, was_notified in self.env.cr.fetchall():
-            template_of[ev_id] = template_id
-            notified[ev_id] = was_notified
-            by_template[template_id][ev_id] = totals[ev_id]
-            by_team[(template_id, team_id)][ev_id] = totals[ev_id]
-        ranks, team_ranks = {}, {}
-        for scores in by_template.values():
-            ranks.update(scoring.rank(scores))
-        for scores in by_team.values():
-            team_ranks.update(scoring.rank(scores))
-        vals_list = []
-        grades_of = {
-            template.id: [(g.id, g.min_score) for g in template.grade_ids]
-            for template in self.env["sales.assessment.template"].browse(
-                set(template_of.values()))
-        }
-        # closing: published in the same write (a second UPDATE of rows this
-        # transaction wrote costs PostgreSQL a foreign-key check per row);
-        # results are sent once, after a reopening only to those whose result
-        # changed (see _do_close)
-        publish = self.env.context.get("sales_assessment_publish")
-        first_close = not self.closed_date
-        for ev_id in evaluations.ids:
-            grades = grades_of[template_of[ev_id]]
-            vals = {
-                "total_score": totals[ev_id],
-                "grade_id": scoring.grade(totals[ev_id], grades) or None,
-                "rank": ranks[ev_id],
-                "team_rank": team_ranks[ev_id],
-            }
-            if publish:
-                vals.update(state="published",
-                            notified=False if first_close else bool(notified[ev_id]))
-            vals_list.append(vals)
-        self._bulk_write(evaluations, self._prepare_evaluation_figures(evaluations, vals_list))
-
-    def _prepare_evaluation_figures(self, evaluations, vals_list):
-        """Hook: return the figures to write for ``evaluations`` (total,
-        grade, ranks, and the state when closing), one dict per evaluation."""
-        return vals_list
 
     @api.model
     def _load_demo(self):

@@ -1,9 +1,12 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import scoring
 
 LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
@@ -16,9 +19,33 @@ FROZEN_FIELDS = {
 }
 
 
+# One KPI line of an evaluation as a refresh computes it: ``line_id`` is None
+# for a line still to create; the subject is a user, or a team when
+# ``subject_type`` is ``team``.
+LineRow = namedtuple(
+    "LineRow",
+    "line_id evaluation_id kpi_id template_line_id manual_value subject_type subject_id",
+)
+
+
 def _num(value):
     """A figure as the history shows it: two decimals."""
     return f"{value or 0.0:.2f}"
+
+
+class FigureRun:
+    """One refresh (or the close's refresh) of a cycle, as the hooks that add
+    to its figures see it: the cycle, whether it is the close, the line rows
+    being computed, and what a hook must do once the figures are written
+    (``after_write``: callables without arguments)."""
+
+    __slots__ = ("cycle", "closing", "rows", "after_write")
+
+    def __init__(self, cycle, closing):
+        self.cycle = cycle
+        self.closing = closing
+        self.rows = []
+        self.after_write = []
 
 
 class SalesAssessmentEvaluation(models.Model):
@@ -42,9 +69,13 @@ class SalesAssessmentEvaluation(models.Model):
 
     _name = "sales.assessment.evaluation"
     _description = "Assessment Evaluation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "sales.assessment.workflow.mixin",
+        "sales.assessment.bulk.mixin",
+    ]
     _order = "cycle_id desc, template_id, rank, id"
     _check_company_auto = True
+    _workflow_verbs = ("confirm",)
     _rec_names_search = ["user_id", "team_id", "cycle_id"]
 
     cycle_id = fields.Many2one(
@@ -94,8 +125,8 @@ class SalesAssessmentEvaluation(models.Model):
         readonly=True,
     )
     notified = fields.Boolean(readonly=True, copy=False)
-    can_confirm = fields.Boolean(compute="_compute_can_confirm")
-    cannot_confirm_reason = fields.Char(compute="_compute_can_confirm")
+    can_confirm = fields.Boolean(compute="_compute_can_workflow")
+    cannot_confirm_reason = fields.Char(compute="_compute_can_workflow")
 
     _sql_constraints = [
         (
@@ -175,6 +206,9 @@ class SalesAssessmentEvaluation(models.Model):
         self._check_write_fields(vals)
         if FROZEN_FIELDS.intersection(vals):
             self.cycle_id._check_not_closed()
+        if vals.get("cycle_id"):
+            # moved into another cycle: checked against the cycle it ends up in
+            self.cycle_id.browse(vals["cycle_id"])._check_not_closed()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -207,17 +241,14 @@ class SalesAssessmentEvaluation(models.Model):
 
     @api.depends("state", "cycle_id.state", "user_id")
     @api.depends_context("uid")
-    def _compute_can_confirm(self):
-        for evaluation in self:
-            refusal = evaluation._get_confirm_refusal()
-            evaluation.can_confirm = not refusal
-            evaluation.cannot_confirm_reason = refusal[1] if refusal else False
+    def _compute_can_workflow(self):
+        return super()._compute_can_workflow()
 
     def _get_confirm_refusal(self):
         """Return (error class, message) refusing the confirmation of this
         evaluation to the current user, or None."""
         self.ensure_one()
-        if not self.env.user.has_group(LEADER_GROUP):
+        if not (self.env.su or self.env.user.has_group(LEADER_GROUP)):
             return AccessError, _("Only team leaders and managers confirm evaluations.")
         if self.cycle_id.state != "open" or self.state != "draft":
             return UserError, _(
@@ -228,23 +259,95 @@ class SalesAssessmentEvaluation(models.Model):
         return None
 
     def _check_can_confirm(self):
-        for evaluation in self:
-            refusal = evaluation._get_confirm_refusal()
-            if refusal:
-                raise refusal[0](refusal[1])
+        self._check_can("confirm")
 
     def action_confirm(self):
-        self._check_can_confirm()
-        self._do_confirm()
+        evaluations = self._workflow_records()
+        evaluations._check_can_confirm()
+        evaluations._do_confirm()
         return True
 
     def _do_confirm(self):
-        # sudo: the state is not writable by leaders directly, only through this check
-        self.sudo().write({"state": "confirmed"})
+        # sudo: leaders may not write the evaluation's figures; the step was checked
+        self.sudo()._write_state({"state": "confirmed"})
 
     def action_refresh(self):
         self.cycle_id.action_refresh()
         return True
+
+    # ------------------------------------------------------------------
+    # Figures (computed for a whole cycle at once)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _refresh_cycle(self, cycle, closing=False):
+        """Measure, score, weigh, grade and rank every evaluation of ``cycle``,
+        creating the lines it lacks with their figures: one query per KPI and
+        a few bulk queries, whatever its size. ``closing``: the close's
+        refresh, which publishes the results in the same write."""
+        run = FigureRun(cycle, closing)
+        Line = self.env["sales.assessment.evaluation.line"]
+        run.rows = Line._get_cycle_rows(cycle)
+        line_vals, weighted = Line._compute_cycle_figures(run)
+        line_vals = Line._prepare_line_figures(run, line_vals)
+        Line._write_cycle_figures(run.rows, line_vals)
+        # sudo: figures are system-computed; the caller's rights were checked
+        cycle.evaluation_ids.sudo()._grade_and_rank(run, weighted, line_vals)
+        for callback in run.after_write:
+            callback()
+
+    def _grade_and_rank(self, run, weighted, line_vals):
+        """Write total, grade, rank and team rank of the evaluations from the
+        weighted scores just computed ({evaluation_id: [weighted_score]}), in
+        one pass and one query, without reading the lines back."""
+        totals = {ev_id: scoring.total(weighted.get(ev_id, [])) for ev_id in self.ids}
+        # scorecard and team of each evaluation in one query (the ORM would
+        # read them by batches of a thousand)
+        self.env.cr.execute(SQL(
+            "SELECT id, template_id, team_id, notified FROM sales_assessment_evaluation "
+            "WHERE id = ANY(%s)", self.ids,
+        ))
+        template_of, notified = {}, {}
+        by_template, by_team = defaultdict(dict), defaultdict(dict)
+        for ev_id, template_id, team_id, was_notified in self.env.cr.fetchall():
+            template_of[ev_id] = template_id
+            notified[ev_id] = was_notified
+            by_template[template_id][ev_id] = totals[ev_id]
+            by_team[(template_id, team_id)][ev_id] = totals[ev_id]
+        ranks, team_ranks = {}, {}
+        for scores in by_template.values():
+            ranks.update(scoring.rank(scores))
+        for scores in by_team.values():
+            team_ranks.update(scoring.rank(scores))
+        grades_of = {
+            template.id: [(g.id, g.min_score) for g in template.grade_ids]
+            for template in self.env["sales.assessment.template"].browse(
+                set(template_of.values()))
+        }
+        first_close = not run.cycle.closed_date
+        vals_list = []
+        for ev_id in self.ids:
+            vals = {
+                "total_score": totals[ev_id],
+                "grade_id": scoring.grade(totals[ev_id], grades_of[template_of[ev_id]]) or None,
+                "rank": ranks[ev_id],
+                "team_rank": team_ranks[ev_id],
+            }
+            if run.closing:
+                # published in the same write (a second UPDATE of rows this
+                # transaction wrote costs a foreign-key check per row); results
+                # are sent once, after a reopening only to those whose result
+                # changed (see sales.assessment.cycle._do_close)
+                vals.update(state="published",
+                            notified=False if first_close else bool(notified[ev_id]))
+            vals_list.append(vals)
+        self._bulk_write(self._prepare_evaluation_figures(run, vals_list, line_vals))
+
+    def _prepare_evaluation_figures(self, run, vals_list, line_vals):
+        """Hook: return the figures to write for the evaluations of ``self``
+        (total, grade, ranks, and the state when ``run.closing``), one dict
+        per evaluation; ``line_vals`` are the figures of ``run.rows``."""
+        return vals_list
 
     def _post_result_change(self, old, new):
         """Post in the chatter what a reopening changed: total, grade, rank and
@@ -281,7 +384,7 @@ class SalesAssessmentEvaluation(models.Model):
             _("The cycle was reopened and closed again; this result changed:"),
             Markup("").join(Markup("<li>%s</li>") % item for item in items),
         )
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self._post_workflow_message(body)
 
     def _notify_published(self):
         """Message each salesperson their result, and each team leader a summary.
@@ -344,7 +447,9 @@ class SalesAssessmentEvaluationLine(models.Model):
 
     _name = "sales.assessment.evaluation.line"
     _description = "Assessment Evaluation KPI"
+    _inherit = ["sales.assessment.number.mixin", "sales.assessment.bulk.mixin"]
     _order = "evaluation_id, sequence, id"
+    _finite_fields = ("manual_value",)
 
     evaluation_id = fields.Many2one(
         "sales.assessment.evaluation", required=True, ondelete="cascade", index=True
@@ -372,20 +477,63 @@ class SalesAssessmentEvaluationLine(models.Model):
     score = fields.Float(readonly=True, digits=(16, 2))
     weighted_score = fields.Float(readonly=True, digits=(16, 2))
 
+    _sql_constraints = [
+        (
+            "template_line_unique",
+            "unique(evaluation_id, template_line_id)",
+            "An evaluation has one line per line of its scorecard.",
+        )
+    ]
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_finite_vals(vals_list)
         evaluations = self.env["sales.assessment.evaluation"].browse(
             [vals["evaluation_id"] for vals in vals_list if vals.get("evaluation_id")]
         )
         evaluations.cycle_id._check_not_closed()
+        self._check_duplicate_vals(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _check_duplicate_vals(self, vals_list, exclude=None):
+        """One line per (evaluation, scorecard line): a second one would count
+        the weight twice. Refused before the database's unique constraint."""
+        keys = [(vals.get("evaluation_id"), vals.get("template_line_id"))
+                for vals in vals_list if vals.get("template_line_id")]
+        if not keys:
+            return
+        # sudo: a duplicate is one whoever may read it
+        existing = self.sudo().search([
+            ("evaluation_id", "in", [key[0] for key in keys]),
+            ("template_line_id", "in", [key[1] for key in keys]),
+            ("id", "not in", (exclude or self).ids),
+        ])
+        known = {(line.evaluation_id.id, line.template_line_id.id) for line in existing}
+        for key in keys:
+            if key in known:
+                line = self.env["sales.assessment.template.line"].sudo().browse(key[1])
+                raise ValidationError(_(
+                    "This evaluation has a line for %(kpi)s of its scorecard already: an "
+                    "evaluation has one line per scorecard line.", kpi=line.kpi_id.name,
+                ))
+            known.add(key)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed_cycle(self):
         self.cycle_id._check_not_closed()
 
     def write(self, vals):
+        self._check_finite_vals(vals)
         self.cycle_id._check_not_closed()
+        if vals.get("evaluation_id"):
+            # moved to another evaluation: checked against the cycle it ends up in
+            self.evaluation_id.browse(vals["evaluation_id"]).cycle_id._check_not_closed()
+        if {"evaluation_id", "template_line_id"} & set(vals):
+            self._check_duplicate_vals(
+                [{"evaluation_id": vals.get("evaluation_id", line.evaluation_id.id),
+                  "template_line_id": vals.get("template_line_id", line.template_line_id.id)}
+                 for line in self], exclude=self)
         if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
             if set(vals) - {"manual_value"} or not self.env.user.has_group(LEADER_GROUP):
                 raise AccessError(
@@ -420,3 +568,172 @@ class SalesAssessmentEvaluationLine(models.Model):
                   kpi=self.kpi_id.name)
             )
         return action
+
+    # ------------------------------------------------------------------
+    # Figures (computed for a whole cycle at once)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_cycle_rows(self, cycle):
+        """Return a :class:`LineRow` per scorecard line of each evaluation of
+        ``cycle``, in one query."""
+        self.flush_model()
+        self.env["sales.assessment.evaluation"].flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT line.id, ev.id, COALESCE(line.kpi_id, tl.kpi_id), tl.id, "
+            "line.manual_value, tmpl.subject_type, "
+            "CASE WHEN tmpl.subject_type = 'team' THEN ev.team_id ELSE ev.user_id END "
+            "FROM sales_assessment_evaluation ev "
+            "JOIN sales_assessment_template tmpl ON tmpl.id = ev.template_id "
+            "JOIN sales_assessment_template_line tl ON tl.template_id = ev.template_id "
+            "LEFT JOIN sales_assessment_evaluation_line line "
+            "ON line.evaluation_id = ev.id AND line.template_line_id = tl.id "
+            "WHERE ev.cycle_id = %s ORDER BY ev.id, tl.sequence, tl.id",
+            cycle.id,
+        ))
+        return [LineRow(*row) for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _compute_cycle_figures(self, run):
+        """Return (figures of each row of ``run.rows``, {evaluation_id:
+        [weighted_score]}): actuals measured per KPI for all subjects at
+        once, targets read in one query, scored by the engine."""
+        rows = run.rows
+        values = {
+            group: self._measure_rows(run.cycle, [row for row in rows if row.subject_type == group],
+                                      group)
+            for group in {row.subject_type for row in rows}
+        }
+        scorers = self.env["sales.assessment.template.line"].browse(
+            {row.template_line_id for row in rows})._get_scorers()
+        targets = self._get_target_map(run.cycle)
+        vals_list, weighted = [], defaultdict(list)
+        for row in rows:
+            actual = values[row.subject_type][row.kpi_id].get(row.evaluation_id, 0.0)
+            target = targets.get((row.kpi_id, row.subject_type, row.subject_id), 0.0)
+            weight, score = scorers[row.template_line_id]
+            result = self._score_row(row, score, actual, target)
+            weighted[row.evaluation_id].append(result["weighted_score"])
+            vals_list.append({
+                "actual_value": actual,
+                "target_value": target,
+                "weight": weight,
+                "achievement": result["achievement"],
+                "score": result["score"],
+                "weighted_score": result["weighted_score"],
+            })
+        return vals_list, weighted
+
+    @api.model
+    def _score_row(self, row, score, actual, target):
+        """The engine's result for one row; a figure it refuses (not finite,
+        negative target) is told with the salesperson and the KPI to fix."""
+        try:
+            return score(actual, target)
+        except scoring.ScoringError as error:
+            # sudo: the names of the subject and KPI whose figure is wrong
+            subject = self.env["crm.team" if row.subject_type == "team" else "res.users"].sudo()
+            raise UserError(_(
+                "The figures of %(subject)s for %(kpi)s cannot be scored (target %(target)s, "
+                "actual %(actual)s): correct the target or the manual value, then refresh.",
+                subject=subject.browse(row.subject_id).name,
+                kpi=self.env["sales.assessment.kpi"].sudo().browse(row.kpi_id).name,
+                target=target, actual=actual,
+            )) from error
+
+    @api.model
+    def _measure_rows(self, cycle, rows, group):
+        """Return {kpi_id: {evaluation_id: value}} for the rows of ``group``:
+        measured KPIs per subject, manual and formula KPIs per evaluation."""
+        keys = {row.evaluation_id: row.subject_id for row in rows}
+        kpis = self.env["sales.assessment.kpi"].browse({row.kpi_id for row in rows})
+        manual_ids = set(kpis.filtered(lambda k: k.kpi_type == "manual").ids)
+        manual = defaultdict(dict)
+        for row in rows:
+            if row.kpi_id in manual_ids:
+                manual[row.kpi_id][row.evaluation_id] = row.manual_value
+        subject_ids = list(set(keys.values()))
+        return kpis._measure_values(cycle._get_period(group), subject_ids, manual, keys)
+
+    @api.model
+    def _get_target_map(self, cycle):
+        """Return {(kpi_id, 'user'|'team', subject_id): target_value} of
+        ``cycle`` (one query)."""
+        self.env["sales.assessment.target"].flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT kpi_id, user_id, team_id, target_value FROM sales_assessment_target "
+            "WHERE cycle_id = %s",
+            cycle.id,
+        ))
+        result = {}
+        for kpi_id, user_id, team_id, value in self.env.cr.fetchall():
+            if user_id:
+                result[(kpi_id, "user", user_id)] = value
+            elif team_id:
+                result[(kpi_id, "team", team_id)] = value
+        return result
+
+    @api.model
+    def _prepare_line_figures(self, run, vals_list):
+        """Hook: return the figures to write for ``run.rows``, one dict of
+        plain stored values per row."""
+        return vals_list
+
+    @api.model
+    def _write_cycle_figures(self, rows, vals_list):
+        """Write the figures of the existing lines in one UPDATE and insert the
+        missing lines with theirs in one INSERT: a line created in this
+        transaction is never updated again by it."""
+        # sudo: lines are system-computed; the caller's rights were checked
+        lines = self.sudo()
+        existing = [(row.line_id, vals) for row, vals in zip(rows, vals_list) if row.line_id]
+        if existing:
+            lines.browse([line_id for line_id, _vals in existing])._bulk_write(
+                [vals for _line_id, vals in existing])
+        missing = [(row, vals) for row, vals in zip(rows, vals_list) if not row.line_id]
+        if missing:
+            lines._insert_figures(missing)
+
+    @api.model
+    def _insert_figures(self, missing):
+        """Insert the lines of ``missing`` [(row, figures)] in one query, with
+        their scorecard line's KPI and sequence and their evaluation's subject,
+        cycle and company (the stored related fields)."""
+        fnames = list(missing[0][1])
+        columns = [SQL.identifier(fname) for fname in fnames]
+        self.env.cr.execute(SQL(
+            "INSERT INTO sales_assessment_evaluation_line (evaluation_id, template_line_id, "
+            "kpi_id, sequence, user_id, team_id, cycle_id, company_id, "
+            "create_uid, create_date, write_uid, write_date, %(columns)s) "
+            "SELECT ev.id, tl.id, tl.kpi_id, tl.sequence, ev.user_id, ev.team_id, "
+            "ev.cycle_id, ev.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s, %(values)s "
+            "FROM %(records)s "
+            "JOIN sales_assessment_evaluation ev ON ev.id = v.evaluation_id "
+            "JOIN sales_assessment_template_line tl ON tl.id = v.template_line_id",
+            columns=SQL(", ").join(columns),
+            values=SQL(", ").join(SQL("v.%s", column) for column in columns),
+            uid=self.env.uid,
+            now=self.env.cr.now(),
+            records=self._sql_records(
+                fnames,
+                [dict(vals, evaluation_id=row.evaluation_id,
+                      template_line_id=row.template_line_id) for row, vals in missing],
+                keys=("evaluation_id", "template_line_id"),
+            ),
+        ))
+        self.env["sales.assessment.evaluation"].invalidate_model(["line_ids"])
+
+    @api.model
+    def _drop_obsolete_lines(self, evaluations):
+        """Drop the lines of KPIs removed from the scorecards (the cycle is
+        open): one query, and an unlink only when there are some."""
+        self.flush_model(["template_line_id"])
+        self.env.cr.execute(SQL(
+            "SELECT line.id FROM sales_assessment_evaluation_line line "
+            "WHERE line.evaluation_id = ANY(%s) AND line.template_line_id IS NULL",
+            evaluations.ids,
+        ))
+        obsolete = [row[0] for row in self.env.cr.fetchall()]
+        if obsolete:
+            # sudo: lines are system-computed; the caller's rights were checked
+            self.sudo().browse(obsolete).unlink()

@@ -1,1 +1,1 @@
-from . import formula, periods, scoring  # noqa: F401
+from . import formula, numbers, periods, scoring  # noqa: F401

@@ -9,69 +9,19 @@ from ..tools import pacing
 from .sales_assessment_evaluation_line import is_cumulative, pipeline_kind
 
 COACHING_ACTIVITY = "sales_assessment_dashboard.mail_act_coaching"
-# per-transaction memo handing the line statuses of a refresh to its evaluation write
-PACING_CACHE = "sales_assessment_dashboard.pacing"
 
 
 class SalesAssessmentCycle(models.Model):
     """Adds pacing, pipeline projection and coaching activities to the
-    refresh of open cycles, and the XLSX export."""
+    refresh of open cycles, and the XLSX export.
+
+    The figures are added inside the core's own bulk writes through its
+    hooks, which receive the refresh (``FigureRun``) they belong to:
+    ``sales.assessment.evaluation.line._prepare_line_figures`` and
+    ``sales.assessment.evaluation._prepare_evaluation_figures`` call
+    :meth:`_add_line_pacing_vals` and :meth:`_add_evaluation_pacing_vals`."""
 
     _inherit = "sales.assessment.cycle"
-
-    def _refresh_evaluations(self):
-        """Add pacing, projection and coaching to the refresh of an open cycle,
-        inside the core's own bulk writes (see ``_prepare_line_figures`` and
-        ``_prepare_evaluation_figures``): no query more unless the pipeline is
-        read or a coaching activity starts or ends."""
-        if self.state != "open":
-            return super()._refresh_evaluations()
-        if self.env.context.get("sales_assessment_closing"):
-            # pacing is about the rest of an open cycle: the close only ends the
-            # coaching the last refresh left open (no query when there is none)
-            res = super()._refresh_evaluations()
-            self.env.cr.execute(SQL(
-                "SELECT id FROM sales_assessment_evaluation "
-                "WHERE cycle_id = %s AND coaching_open", self.id,
-            ))
-            coached = self.env["sales.assessment.evaluation"].browse(
-                [row[0] for row in self.env.cr.fetchall()])
-            if coached:
-                # the cycle is over: its coaching ends with it, in one go (a
-                # feedback per activity would cost queries per salesperson);
-                # sudo: system activities, whoever holds them
-                coached.sudo().activity_unlink([COACHING_ACTIVITY])
-                self._bulk_write(coached, [{"coaching_open": False}] * len(coached))
-            return res
-        cycle = self.with_context(sales_assessment_pacing=self.id)
-        res = super(SalesAssessmentCycle, cycle)._refresh_evaluations()
-        started, ended = self.env.cr.cache.pop(PACING_CACHE, {}).get("coaching", ([], []))
-        self._sync_coaching_activities(
-            self.env["sales.assessment.evaluation"].browse(started),
-            self.env["sales.assessment.evaluation"].browse(ended),
-        )
-        return res
-
-    def _action_close(self):
-        return super(
-            SalesAssessmentCycle, self.with_context(sales_assessment_closing=True)
-        )._action_close()
-
-    def _prepare_line_figures(self, rows, vals_list):
-        """During a refresh, the line figures the core writes carry the pacing
-        and projection too: same query, no query more."""
-        vals_list = super()._prepare_line_figures(rows, vals_list)
-        if self.env.context.get("sales_assessment_pacing") and vals_list:
-            vals_list = self._add_line_pacing_vals(rows, vals_list)
-        return vals_list
-
-    def _prepare_evaluation_figures(self, evaluations, vals_list):
-        """During a refresh, the evaluation figures the core writes carry the
-        pacing too: same UPDATE, no query more than the coaching state's."""
-        vals_list = super()._prepare_evaluation_figures(evaluations, vals_list)
-        if self.env.context.get("sales_assessment_pacing") and vals_list:
-            vals_list = self._add_evaluation_pacing_vals(evaluations, vals_list)
-        return vals_list
 
     # -- pacing and projection
 
@@ -83,54 +33,41 @@ class SalesAssessmentCycle(models.Model):
 
     def _add_line_pacing_vals(self, rows, vals_list):
         """Return ``vals_list`` with the expected achievement, pacing, weighted
-        pipeline and projection of each line row (see ``_get_line_rows``),
-        from its new achievement and actual; remember each evaluation's line
-        statuses for its own write."""
-        cycle = self.browse(self.env.context["sales_assessment_pacing"])
-        today = cycle._today()
+        pipeline and projection of each line row (``LineRow``), from its new
+        achievement and actual."""
+        self.ensure_one()
+        today = self._today()
         working, on_track, off_track = self.env["res.company"]._get_assessment_pacing_settings(
-            cycle.company_id.id
+            self.company_id.id
         )
-        elapsed = pacing.elapsed_share(cycle.date_start, cycle.date_end, today, working)
-        memo = self.env.cr.cache.setdefault(PACING_CACHE, {})
+        elapsed = pacing.elapsed_share(self.date_start, self.date_end, today, working)
         # per KPI, not per line: its pipeline kind and whether it accumulates
         kpi_info = {
             kpi.id: (pipeline_kind(kpi), is_cumulative(kpi))
-            for kpi in self.env["sales.assessment.kpi"].browse({row[2] for row in rows})
+            for kpi in self.env["sales.assessment.kpi"].browse({row.kpi_id for row in rows})
         }
-        items = [(kpi_info[row[2]][0], row[5], row[6]) for row in rows]
-        pipeline = cycle._get_pipeline_values(items, today)
-        statuses = defaultdict(list)
+        items = [(kpi_info[row.kpi_id][0], row.subject_type, row.subject_id) for row in rows]
+        pipeline = self._get_pipeline_values(items, today)
         result = []
         for row, (kind, group, subject), vals in zip(rows, items, vals_list):
-            expected = elapsed if kpi_info[row[2]][1] else 100.0
+            expected = elapsed if kpi_info[row.kpi_id][1] else 100.0
             status = pacing.pacing_status(vals["achievement"], expected, on_track, off_track)
             weighted = pipeline[kind][group].get(subject, 0.0) if kind else 0.0
-            statuses[row[1]].append(status)
             result.append(dict(
                 vals, expected_achievement=expected, pacing=status, pipeline_value=weighted,
                 projected_value=vals["actual_value"] + weighted if kind else 0.0,
             ))
-        memo["statuses"] = statuses
         return result
 
-    def _add_evaluation_pacing_vals(self, evaluations, vals_list):
-        """Return ``vals_list`` with each evaluation's pacing (its worst KPI's)
-        and whether its team leader coaches it; remember the coachings that
-        start and end."""
-        memo = self.env.cr.cache.get(PACING_CACHE, {})
-        statuses = memo.get("statuses", {})
-        # whether each one has a coach (see _get_coach) and is coached, in one
-        # query (the ORM would read the evaluations by batches of a thousand)
-        evaluations.flush_recordset(["coaching_open", "team_id", "user_id"])
-        self.env.cr.execute(SQL(
-            "SELECT ev.id, ev.coaching_open, "
-            "ev.user_id IS NOT NULL AND t.user_id IS NOT NULL AND t.user_id != ev.user_id "
-            "FROM sales_assessment_evaluation ev LEFT JOIN crm_team t ON t.id = ev.team_id "
-            "WHERE ev.id = ANY(%s)", evaluations.ids,
-        ))
-        state = {ev_id: (coached, has_coach) for ev_id, coached, has_coach
-                 in self.env.cr.fetchall()}
+    def _add_evaluation_pacing_vals(self, run, evaluations, vals_list, line_vals):
+        """Return ``vals_list`` with each evaluation's pacing (its worst KPI's,
+        from ``line_vals``) and whether its team leader coaches it; the
+        coaching activities that start and end are synced once the figures
+        are written (``run.after_write``)."""
+        statuses = defaultdict(list)
+        for row, vals in zip(run.rows, line_vals):
+            statuses[row.evaluation_id].append(vals.get("pacing"))
+        state = self._get_coaching_state(evaluations)
         started, ended, result = [], [], []
         for ev_id, vals in zip(evaluations.ids, vals_list):
             coached, has_coach = state[ev_id]
@@ -141,8 +78,36 @@ class SalesAssessmentCycle(models.Model):
             elif coached and not coaching:
                 ended.append(ev_id)
             result.append(dict(vals, pacing=status, coaching_open=coaching))
-        memo["coaching"] = (started, ended)
+        Evaluation = self.env["sales.assessment.evaluation"]
+        run.after_write.append(lambda: self._sync_coaching_activities(
+            Evaluation.browse(started), Evaluation.browse(ended)))
         return result
+
+    def _end_coaching_vals(self, run, evaluations, vals_list):
+        """At the close: the cycle is over, its coaching ends with it, in the
+        same write and one unlink (a feedback per activity would cost queries
+        per salesperson); no query more when nobody is coached."""
+        coached = [ev_id for ev_id, (is_coached, _coach)
+                   in self._get_coaching_state(evaluations).items() if is_coached]
+        if coached:
+            # sudo: system activities, whoever holds them
+            run.after_write.append(lambda: evaluations.browse(coached).sudo().activity_unlink(
+                [COACHING_ACTIVITY]))
+        return [dict(vals, coaching_open=False) for vals in vals_list]
+
+    @api.model
+    def _get_coaching_state(self, evaluations):
+        """{evaluation_id: (coached, has a coach)} in one query (the ORM would
+        read the evaluations by batches of a thousand); see ``_get_coach``."""
+        evaluations.flush_recordset(["coaching_open", "team_id", "user_id"])
+        self.env.cr.execute(SQL(
+            "SELECT ev.id, ev.coaching_open, "
+            "ev.user_id IS NOT NULL AND t.user_id IS NOT NULL AND t.user_id != ev.user_id "
+            "FROM sales_assessment_evaluation ev LEFT JOIN crm_team t ON t.id = ev.team_id "
+            "WHERE ev.id = ANY(%s)", evaluations.ids,
+        ))
+        return {ev_id: (coached, has_coach) for ev_id, coached, has_coach
+                in self.env.cr.fetchall()}
 
     @api.model
     def _pipeline_subject_field(self, subject_type):
@@ -159,6 +124,9 @@ class SalesAssessmentCycle(models.Model):
             ("stage_id.is_won", "=", False),
             ("date_deadline", ">=", max(today, self.date_start)),
             ("date_deadline", "<=", self.date_end),
+            # the cycle's company only: a salesperson of two companies has two pipelines
+            "|", ("company_id", "=", self.company_id.id),
+            "&", ("company_id", "=", False), ("team_id.company_id", "=", self.company_id.id),
         ]
 
     def _get_pipeline_values(self, items, today):
@@ -181,13 +149,11 @@ class SalesAssessmentCycle(models.Model):
                 (field, "in", list(group_subjects))
             ]
             groups = Lead._read_group(
-                domain, [field, "company_id"], ["prorated_revenue:sum", "probability:sum"]
+                domain, [field], ["prorated_revenue:sum", "probability:sum"]
             )
-            for subject, lead_company, revenue, probability in groups:
-                source = lead_company.currency_id or currency
-                result["revenue"][group][subject.id] += source._convert(
-                    revenue or 0.0, currency, self.company_id, today
-                )
+            # the leads are the company's: their revenue is in its currency
+            for subject, revenue, probability in groups:
+                result["revenue"][group][subject.id] += currency.round(revenue or 0.0)
                 result["won"][group][subject.id] += (probability or 0.0) / 100.0
         return result
 

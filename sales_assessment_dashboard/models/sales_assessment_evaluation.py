@@ -23,6 +23,17 @@ class SalesAssessmentEvaluation(models.Model):
         "leader a coaching activity (closed when back on track or at the close).",
     )
 
+    def _prepare_evaluation_figures(self, run, vals_list, line_vals):
+        """The evaluation figures the core writes carry the pacing too (a
+        refresh of an open cycle) or end the coaching (the close): same
+        UPDATE, no query more than the coaching state's."""
+        vals_list = super()._prepare_evaluation_figures(run, vals_list, line_vals)
+        if not vals_list:
+            return vals_list
+        if run.closing:
+            return run.cycle._end_coaching_vals(run, self, vals_list)
+        return run.cycle._add_evaluation_pacing_vals(run, self, vals_list, line_vals)
+
     def _compute_reward_total(self):
         totals = self._get_reward_totals()
         for evaluation in self:
@@ -36,17 +47,14 @@ class SalesAssessmentEvaluation(models.Model):
         if "sales.assessment.reward" not in self.env or not self.ids:
             return {}
         Reward = self.env["sales.assessment.reward"]
-        if not {"evaluation_id", "amount", "reward_type", "state"} <= set(Reward._fields):
+        if not {"evaluation_id", "amount", "state"} <= set(Reward._fields):
             return {}
-        totals = {}
+        # amounts are signed already: a penalty is negative
         groups = Reward._read_group(
             [("evaluation_id", "in", self.ids), ("state", "not in", ("refused", "cancel"))],
-            ["evaluation_id", "reward_type"], ["amount:sum"],
+            ["evaluation_id"], ["amount:sum"],
         )
-        for evaluation, reward_type, amount in groups:
-            sign = -1 if reward_type == "penalty" else 1
-            totals[evaluation.id] = totals.get(evaluation.id, 0.0) + sign * (amount or 0.0)
-        return totals
+        return {evaluation.id: amount or 0.0 for evaluation, amount in groups}
 
     def _get_coach(self):
         """The team leader who coaches this salesperson (never themselves)."""

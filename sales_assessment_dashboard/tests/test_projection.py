@@ -11,8 +11,10 @@ from .common import DashboardCase
 @tagged("post_install", "-at_install")
 @freeze_time("2025-02-14 12:00:00")
 class TestProjection(DashboardCase):
-    """Projection = actual + open opportunities due in the rest of the cycle,
-    expected revenue × probability, in company currency."""
+    """Projection = actual + open opportunities of the cycle's company due in
+    the rest of the cycle, expected revenue × probability, in company
+    currency. A salesperson who also sells for another company keeps that
+    company's pipeline out of this one's projection."""
 
     @classmethod
     def setUpClass(cls):
@@ -55,12 +57,12 @@ class TestProjection(DashboardCase):
         cycle = self.make_revenue_cycle(extra_lines=[self.won])
         cycle.action_open()
         revenue = self.line(cycle, self.user_a, self.revenue)
-        # 1,000 × 50 % + 1,000 foreign × 30 % × 2
-        self.assertAlmostEqual(revenue.pipeline_value, 500 + 600)
-        self.assertAlmostEqual(revenue.projected_value, 300 + 500 + 600)
+        # 1,000 × 50 %; the other company's lead (1,000 × 30 %) is not this company's
+        self.assertAlmostEqual(revenue.pipeline_value, 500)
+        self.assertAlmostEqual(revenue.projected_value, 300 + 500)
         won = self.line(cycle, self.user_a, self.won)
         self.assertAlmostEqual(won.actual_value, 1)
-        self.assertAlmostEqual(won.projected_value, 1 + 0.5 + 0.3)
+        self.assertAlmostEqual(won.projected_value, 1 + 0.5)
         other = self.line(cycle, self.user_c, self.revenue)
         self.assertEqual((other.pipeline_value, other.projected_value), (0.0, 0.0))
 
@@ -69,4 +71,14 @@ class TestProjection(DashboardCase):
         cycle.action_open()
         action = self.line(cycle, self.user_a, self.revenue).action_view_pipeline()
         leads = self.env[action["res_model"]].search(action["domain"])
-        self.assertEqual(leads, self.due | self.foreign_lead)
+        self.assertEqual(leads, self.due, "the other company's lead is not in this pipeline")
+
+    def test_projection_of_the_other_company(self):
+        """The same salesperson's cycle of the other company projects its lead."""
+        cycle = self.make_revenue_cycle(extra_lines=[self.won])
+        pipeline = cycle.with_company(self.company_2).sudo().copy(
+            {"company_id": self.company_2.id, "template_ids": False})._get_pipeline_values(
+            [("revenue", "user", self.user_a.id), ("won", "user", self.user_a.id)],
+            date(2025, 2, 14))
+        self.assertAlmostEqual(pipeline["revenue"]["user"][self.user_a.id], 300)
+        self.assertAlmostEqual(pipeline["won"]["user"][self.user_a.id], 0.3)

@@ -6,6 +6,8 @@ from odoo.tools.misc import formatLang
 
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
 ACTIVITY_TYPE = "sales_assessment_reward.mail_act_dispute"
+# what the team leader or manager resolving a dispute writes, not the salesperson
+RESOLVER_FIELDS = {"answer", "correction_line_id", "corrected_value"}
 
 
 class SalesAssessmentDispute(models.Model):
@@ -20,14 +22,23 @@ class SalesAssessmentDispute(models.Model):
     accept        manager             open dispute; an answer; an optional
                                       correction of a manual value or a target,
                                       applied by reopening and closing the cycle
+                                      (once for all the disputes of a cycle)
     ============  ==================  ==============================================
+
+    The state changes only through these actions; the salesperson writes the
+    reason, the resolver the answer and the correction.
     """
 
     _name = "sales.assessment.dispute"
     _description = "Assessment Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "sales.assessment.workflow.mixin",
+        "sales.assessment.number.mixin",
+    ]
     _order = "create_date desc, id desc"
     _check_company_auto = True
+    _workflow_verbs = ("reject", "accept")
+    _finite_fields = ("corrected_value",)
 
     evaluation_id = fields.Many2one(
         "sales.assessment.evaluation", required=True, ondelete="cascade", index=True,
@@ -57,6 +68,11 @@ class SalesAssessmentDispute(models.Model):
     )
     corrected_value = fields.Float(string="Corrected Value")
 
+    can_reject = fields.Boolean(compute="_compute_can_workflow")
+    cannot_reject_reason = fields.Char(compute="_compute_can_workflow")
+    can_accept = fields.Boolean(compute="_compute_can_workflow")
+    cannot_accept_reason = fields.Char(compute="_compute_can_workflow")
+
     @api.depends("evaluation_id")
     def _compute_display_name(self):
         for dispute in self:
@@ -65,9 +81,11 @@ class SalesAssessmentDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_finite_vals(vals_list)
         # sudo: a salesperson cannot read another's evaluation, yet must be told why
         Evaluation = self.env["sales.assessment.evaluation"].sudo()
         for vals in vals_list:
+            self._check_creation_vals(vals)
             self._check_can_dispute(Evaluation.browse(vals.get("evaluation_id")))
         disputes = super().create(vals_list)
         for dispute in disputes:
@@ -77,30 +95,41 @@ class SalesAssessmentDispute(models.Model):
         return disputes
 
     @api.model
+    def _check_creation_vals(self, vals):
+        """A dispute starts open, with the salesperson's reason only: the
+        answer and the correction are the resolver's."""
+        given = RESOLVER_FIELDS.intersection(k for k, v in vals.items() if v)
+        if given and not self.env.su:
+            raise UserError(_(
+                "A new dispute holds your reason and the KPIs concerned only: the answer "
+                "and the correction are written by the team leader or manager who "
+                "resolves it."))
+
+    @api.model
     def _check_can_dispute(self, evaluation):
         if not self.env.su and evaluation.user_id != self.env.user:
-            raise AccessError(
-                _("You can only dispute your own evaluation, not the one of %(user)s.",
-                  user=evaluation.user_id.name or evaluation.team_id.name)
-            )
+            # whose evaluation it is stays untold: the caller may not read it
+            raise AccessError(_("You can only dispute your own evaluation."))
         if evaluation.state != "published" or evaluation.cycle_id.state != "closed":
             raise ValidationError(
                 _("Cycle %(cycle)s is not closed: its figures are still live, so "
                   "there is nothing to dispute yet.", cycle=evaluation.cycle_id.name)
             )
 
+    def write(self, vals):
+        if RESOLVER_FIELDS.intersection(vals) and not self.env.su:
+            for dispute in self:
+                refusal = dispute._get_reject_refusal()
+                if refusal and refusal[0] is AccessError:
+                    raise refusal[0](refusal[1])
+            if any(dispute.state != "open" for dispute in self):
+                raise UserError(_("This dispute is resolved already: its answer stays."))
+        return super().write(vals)
+
     def _notify_created(self):
-        # sudo: salespeople cannot schedule activities for their leader or post
-        # on their evaluation as the system does
+        # sudo: salespeople cannot post on their evaluation as the system does
         evaluation = self.evaluation_id.sudo()
-        leader = evaluation.team_id.user_id
-        if leader and leader != self.user_id:
-            self.sudo().activity_schedule(
-                ACTIVITY_TYPE,
-                user_id=leader.id,
-                summary=_("Answer the dispute of %(user)s", user=self.user_id.name),
-                note=self.reason,
-            )
+        self.activity_update()
         evaluation.message_post(
             body=Markup("%s<br/>%s") % (
                 _("%(user)s disputes this evaluation (%(kpis)s):", user=self.user_id.name,
@@ -111,64 +140,132 @@ class SalesAssessmentDispute(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    def _check_can_resolve(self, manager_only=False):
+    def activity_update(self, feedback=None):
+        """Keep the answer activity in line with the state, as
+        ``hr.expense.sheet`` does: one for the team leader while the dispute
+        is open, marked done with the resolution."""
+        activity_type = self.env.ref(ACTIVITY_TYPE)
+        # sudo: the salesperson schedules their leader's activity; resolvers
+        # close it whoever it was assigned to
+        for dispute in self.sudo():
+            activities = dispute.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type)
+            leader = dispute.evaluation_id.team_id.user_id
+            if dispute.state != "open":
+                activities.action_feedback(feedback=feedback)
+            elif not activities and leader and leader != dispute.user_id:
+                dispute.activity_schedule(
+                    ACTIVITY_TYPE,
+                    user_id=leader.id,
+                    summary=_("Answer the dispute of %(user)s", user=dispute.user_id.name),
+                    note=dispute.reason,
+                )
+
+    # ------------------------------------------------------------------
+    # Resolution
+    # ------------------------------------------------------------------
+
+    @api.depends("state", "answer", "user_id", "team_id")
+    @api.depends_context("uid")
+    def _compute_can_workflow(self):
+        return super()._compute_can_workflow()
+
+    def _get_resolve_refusal(self, manager_only):
         user = self.env.user
         is_manager = self.env.su or user.has_group(MANAGER_GROUP)
-        for dispute in self:
-            if dispute.state != "open":
-                raise UserError(_("This dispute is resolved already."))
-            if not self.env.su and dispute.user_id == user:
-                raise AccessError(_("You cannot resolve a dispute of your own evaluation."))
-            if manager_only and not is_manager:
-                raise AccessError(_("Only sales assessment managers accept disputes."))
-            if not is_manager and dispute.team_id.user_id != user:
-                raise AccessError(_("Only the leader of %(team)s or a manager resolves "
-                                    "this dispute.", team=dispute.team_id.name))
-            if not (dispute.answer or "").strip():
-                raise UserError(_("Write the answer to the salesperson first."))
+        if not self.env.su and self.user_id == user:
+            return AccessError, _("You cannot resolve a dispute of your own evaluation.")
+        if manager_only and not is_manager:
+            return AccessError, _("Only sales assessment managers accept disputes.")
+        if not is_manager and self.team_id.user_id != user:
+            return AccessError, _("Only the leader of %(team)s or a manager resolves this "
+                                  "dispute.", team=self.team_id.name)
+        if self.state != "open":
+            return UserError, _("This dispute is resolved already.")
+        if not (self.answer or "").strip():
+            return UserError, _("Write the answer to the salesperson first.")
+        return None
+
+    def _get_reject_refusal(self):
+        return self._get_resolve_refusal(manager_only=False)
+
+    def _get_accept_refusal(self):
+        return self._get_resolve_refusal(manager_only=True)
+
+    def _check_can_reject(self):
+        self._check_can("reject")
+
+    def _check_can_accept(self):
+        self._check_can("accept")
 
     def action_reject(self):
-        self._check_can_resolve()
+        disputes = self._workflow_records()
+        disputes._check_can_reject()
+        disputes._do_reject()
+        return True
+
+    def _do_reject(self):
         for dispute in self:
             dispute._resolve("rejected", _("Dispute rejected: %(answer)s",
                                            answer=dispute.answer))
-        return True
 
     def action_accept(self):
-        self._check_can_resolve(manager_only=True)
-        for dispute in self:
-            dispute._resolve("accepted", dispute._apply_correction())
+        disputes = self._workflow_records()
+        disputes._check_can_accept()
+        disputes._do_accept()
         return True
+
+    def _do_accept(self):
+        """Accept the disputes; the corrections of one cycle are applied in
+        one reopening and one close."""
+        bodies = {}
+        for cycle in self.cycle_id:
+            disputes = self.filtered(lambda d, c=cycle: d.cycle_id == c)
+            bodies.update(disputes._apply_corrections())
+        for dispute in self:
+            dispute._resolve("accepted", bodies[dispute.id])
 
     def _resolve(self, state, body):
         # sudo: the state is written only through the checks above
-        self.sudo().write({"state": state})
-        self.sudo().activity_feedback([ACTIVITY_TYPE], feedback=body)
-        self.message_post(body=body, partner_ids=self.user_id.partner_id.ids,
-                          subtype_xmlid="mail.mt_comment")
+        self.sudo()._write_state({"state": state})
+        self.activity_update(feedback=body)
+        self._post_workflow_message(body, partner_ids=self.user_id.partner_id.ids,
+                                    subtype_xmlid="mail.mt_comment")
         # sudo: the evaluation's note is system-written; the resolution was checked
-        self.evaluation_id.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+        self.evaluation_id.sudo()._post_workflow_message(body)
+
+    def _apply_corrections(self):
+        """Correct the chosen lines' manual values or targets of the disputes
+        of one cycle, recomputing the evaluations and their proposals through
+        one reopening and one close of the cycle. Return {dispute_id: the
+        sentence telling the acceptance and the change}."""
+        corrected = self.filtered("correction_line_id")
+        bodies = {d.id: _("Dispute accepted: %(answer)s", answer=d.answer)
+                  for d in self - corrected}
+        if not corrected:
+            return bodies
+        cycle = corrected.cycle_id
+        cycle._check_can_reopen()
+        cycle._do_reopen("\n".join(self.env._(
+            "Dispute of %(user)s accepted: %(answer)s", user=d.user_id.name, answer=d.answer,
+        ) for d in corrected))
+        for dispute in corrected:
+            bodies[dispute.id] = dispute._apply_correction()
+        cycle._check_can_close()
+        cycle._action_close()
+        return bodies
 
     def _apply_correction(self):
-        """Correct the chosen line's manual value or target, recomputing the
-        evaluation and its proposals through the cycle's reopen and close.
-        Return the sentence telling the acceptance and the change."""
+        """Correct the chosen line's manual value or target (the cycle is
+        reopened); return the sentence telling the change."""
         self.ensure_one()
         line = self.correction_line_id
-        if not line:
-            return _("Dispute accepted: %(answer)s", answer=self.answer)
-        cycle = self.cycle_id
-        cycle.with_context(reopen_reason=_(
-            "Dispute of %(user)s accepted: %(answer)s", user=self.user_id.name,
-            answer=self.answer,
-        )).action_reopen()
         manual = line.kpi_id.kpi_type == "manual"
         if manual:
             old = line.manual_value
             line.write({"manual_value": self.corrected_value})
         else:
             old = self._set_target(line)
-        cycle.action_close()
         values = {"answer": self.answer, "kpi": line.kpi_id.name,
                   "old": self._format_value(old), "new": self._format_value(self.corrected_value)}
         if manual:

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_amount
 
 LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
@@ -30,10 +31,15 @@ class SalesAssessmentReward(models.Model):
 
     _name = "sales.assessment.reward"
     _description = "Assessment Reward Proposal"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "sales.assessment.workflow.mixin",
+        "sales.assessment.number.mixin",
+    ]
     _order = "cycle_id desc, user_id, id"
     _check_company_auto = True
     _rec_name = "description"
+    _workflow_verbs = ("submit", "approve", "refuse", "done", "cancel", "draft")
+    _finite_fields = ("amount",)
 
     evaluation_id = fields.Many2one(
         "sales.assessment.evaluation", required=True, ondelete="cascade", index=True,
@@ -107,10 +113,18 @@ class SalesAssessmentReward(models.Model):
     payout_reference = fields.Char(copy=False, tracking=True)
     payout_date = fields.Date(copy=False, tracking=True)
     badge_user_id = fields.Many2one("gamification.badge.user", readonly=True, copy=False)
-    can_approve = fields.Boolean(
-        compute="_compute_can_approve", search="_search_can_approve"
-    )
-    cannot_approve_reason = fields.Char(compute="_compute_can_approve")
+    can_submit = fields.Boolean(compute="_compute_can_workflow")
+    cannot_submit_reason = fields.Char(compute="_compute_can_workflow")
+    can_approve = fields.Boolean(compute="_compute_can_workflow", search="_search_can_approve")
+    cannot_approve_reason = fields.Char(compute="_compute_can_workflow")
+    can_refuse = fields.Boolean(compute="_compute_can_workflow")
+    cannot_refuse_reason = fields.Char(compute="_compute_can_workflow")
+    can_done = fields.Boolean(compute="_compute_can_workflow")
+    cannot_done_reason = fields.Char(compute="_compute_can_workflow")
+    can_cancel = fields.Boolean(compute="_compute_can_workflow")
+    cannot_cancel_reason = fields.Char(compute="_compute_can_workflow")
+    can_draft = fields.Boolean(compute="_compute_can_workflow")
+    cannot_draft_reason = fields.Char(compute="_compute_can_workflow")
 
     @api.depends("amount", "company_id.sales_assessment_reward_threshold")
     def _compute_needs_manager(self):
@@ -118,45 +132,87 @@ class SalesAssessmentReward(models.Model):
             threshold = reward.company_id.sales_assessment_reward_threshold
             reward.needs_manager = abs(reward.amount) > threshold
 
-    @api.depends("state", "approval_level", "user_id", "team_id")
+    @api.depends("state", "approval_level", "user_id", "team_id", "payout_reference")
     @api.depends_context("uid")
-    def _compute_can_approve(self):
-        for reward in self:
-            reason = reward._get_cannot_approve_reason()
-            reward.can_approve = not reason
-            reward.cannot_approve_reason = reason
+    def _compute_can_workflow(self):
+        return super()._compute_can_workflow()
 
-    def _get_cannot_approve_reason(self):
-        """Why the current user may not approve (or refuse) this proposal
-        now, or False."""
-        self.ensure_one()
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _is_manager(self):
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    def _get_submit_refusal(self):
+        user = self.env.user
+        if not (self.env.su or user.has_group(LEADER_GROUP)):
+            return AccessError, _("Only team leaders and managers submit proposals.")
+        if self.state != "draft":
+            return UserError, _("%(name)s is not a draft: it was submitted already.",
+                                name=self.description)
+        if self.env.su:
+            return None
+        if self.user_id == user:
+            return AccessError, _("You cannot submit a proposal about yourself.")
+        if not self._is_manager() and self.team_id.user_id != user:
+            return AccessError, _("Only the leader of %(team)s or a manager submits %(name)s.",
+                                  team=self.team_id.name, name=self.description)
+        return None
+
+    def _get_approve_refusal(self):
+        """Why the current user may not approve (or refuse) this proposal now."""
         user = self.env.user
         if self.state != "to_approve":
-            state = dict(self._fields["state"]._description_selection(self.env))[self.state]
-            return _(
+            return UserError, _(
                 "Only proposals waiting for approval can be approved or refused; "
-                "%(name)s is %(state)s.",
-                name=self.description,
-                state=state,
-            )
+                "%(name)s is %(state)s.", name=self.description, state=self._state_label())
         if self.user_id == user:
-            return _("You cannot approve or refuse a proposal about yourself.")
-        is_manager = user.has_group(MANAGER_GROUP)
+            return AccessError, _("You cannot approve or refuse a proposal about yourself.")
         if self.approval_level == "2":
-            if not is_manager:
-                return _("%(name)s needs a sales assessment manager's approval.",
-                         name=self.description)
+            if not self._is_manager():
+                return AccessError, _("%(name)s needs a sales assessment manager's approval.",
+                                      name=self.description)
             if self.leader_approver_id == user:
-                return _("You approved %(name)s already: another manager gives the "
-                         "second approval.", name=self.description)
-            return False
-        if not is_manager and self.team_id.user_id != user:
-            return _(
+                return AccessError, _("You approved %(name)s already: another manager gives "
+                                      "the second approval.", name=self.description)
+            return None
+        if not self._is_manager() and self.team_id.user_id != user:
+            return AccessError, _(
                 "Only the leader of %(team)s or a manager approves %(name)s.",
-                team=self.team_id.name or _("the salesperson's team"),
-                name=self.description,
-            )
-        return False
+                team=self.team_id.name or _("the salesperson's team"), name=self.description)
+        return None
+
+    def _get_refuse_refusal(self):
+        return self._get_approve_refusal()
+
+    def _get_done_refusal(self):
+        if not self._is_manager():
+            return AccessError, _("Only sales assessment managers record payouts.")
+        if self.state != "approved":
+            return UserError, _("%(name)s is not approved: only approved proposals are paid.",
+                                name=self.description)
+        if not self.payout_reference:
+            return UserError, _("Enter the payout reference of %(name)s.",
+                                name=self.description)
+        return None
+
+    def _get_cancel_refusal(self):
+        if not self._is_manager():
+            return AccessError, _("Only sales assessment managers cancel proposals.")
+        if self.state not in ("draft", "to_approve"):
+            return UserError, _("Only draft proposals or proposals waiting for approval can "
+                                "be cancelled; %(name)s is %(state)s.",
+                                name=self.description, state=self._state_label())
+        return None
+
+    def _get_draft_refusal(self):
+        if not self._is_manager():
+            return AccessError, _("Only sales assessment managers reset proposals to draft.")
+        if self.state not in ("refused", "cancel"):
+            return UserError, _("Only refused or cancelled proposals go back to draft; "
+                                "%(name)s is %(state)s.",
+                                name=self.description, state=self._state_label())
+        return None
 
     def _search_can_approve(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -172,9 +228,7 @@ class SalesAssessmentReward(models.Model):
         return [("id", "in" if positive else "not in", self._search(domain))]
 
     def write(self, vals):
-        if "amount" in vals and not self.env.context.get("reward_generation") and any(
-            reward.state != "draft" for reward in self
-        ):
+        if "amount" in vals and any(reward.state != "draft" for reward in self):
             raise UserError(
                 _("Only draft proposals change amount: correct an approved one with a "
                   "difference proposal by reopening and closing the cycle.")
@@ -183,13 +237,11 @@ class SalesAssessmentReward(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
-        if not self.env.context.get("reward_generation") and any(
-            reward.state not in ("draft", "cancel") for reward in self
-        ):
+        if any(reward.state not in ("draft", "cancel") for reward in self):
             raise UserError(_("Only draft or cancelled proposals can be deleted."))
 
     # ------------------------------------------------------------------
-    # Approvers
+    # Approvers and activities
     # ------------------------------------------------------------------
 
     def _get_leader_approver(self):
@@ -214,6 +266,35 @@ class SalesAssessmentReward(models.Model):
         )
         return managers[:1]
 
+    def _get_approver(self):
+        """Who is asked to approve now: the team leader at level 1, a manager
+        at level 2; nobody once the proposal is not waiting."""
+        self.ensure_one()
+        if self.state != "to_approve":
+            return self.env["res.users"]
+        if self.approval_level == "2":
+            return self._get_manager_approver()
+        return self._get_leader_approver()
+
+    def activity_update(self, feedback=None):
+        """Keep the approval activity in line with the state, as
+        ``hr.expense.sheet`` does: one activity for the approver awaited, the
+        previous approver's marked done, none once decided."""
+        activity_type = self.env.ref(ACTIVITY_TYPE)
+        # sudo: activities are the workflow's, whoever they were assigned to
+        for reward in self.sudo():
+            activities = reward.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type)
+            approver = reward._get_approver()
+            if reward.state in ("draft", "refused", "cancel"):
+                activities.unlink()
+                continue
+            done = activities.filtered(lambda a, user=approver: a.user_id != user)
+            if done:
+                done.action_feedback(feedback=feedback)
+            if approver and not (activities - done):
+                reward._schedule_approval_activity(approver)
+
     def _schedule_approval_activity(self, user):
         self.activity_schedule(
             ACTIVITY_TYPE,
@@ -232,79 +313,52 @@ class SalesAssessmentReward(models.Model):
     # ------------------------------------------------------------------
 
     def action_submit(self):
-        self._check_can_submit()
-        self._do_submit()
+        rewards = self._workflow_records()
+        rewards._check_can_submit()
+        rewards._do_submit()
         return True
 
     def _check_can_submit(self):
-        user = self.env.user
-        if not (self.env.su or user.has_group(LEADER_GROUP)):
-            raise AccessError(_("Only team leaders and managers submit proposals."))
-        for reward in self:
-            if reward.state != "draft":
-                raise UserError(
-                    _("%(name)s is not a draft: it was submitted already.",
-                      name=reward.description)
-                )
-            if self.env.su:
-                continue
-            if reward.user_id == user:
-                raise AccessError(_("You cannot submit a proposal about yourself."))
-            if not user.has_group(MANAGER_GROUP) and reward.team_id.user_id != user:
-                raise AccessError(
-                    _("Only the leader of %(team)s or a manager submits %(name)s.",
-                      team=reward.team_id.name, name=reward.description)
-                )
+        self._check_can("submit")
 
     def _do_submit(self):
-        # sudo: the state is not writable by leaders, only through the checks above
-        self.sudo().write({"state": "to_approve", "approval_level": "1"})
-        for reward in self:
-            approver = reward._get_leader_approver()
-            if approver:
-                # sudo: the submitter schedules the approver's activity on their behalf
-                reward.sudo()._schedule_approval_activity(approver)
+        # sudo: leaders may not write the state; the step was checked
+        self.sudo()._write_state({"state": "to_approve", "approval_level": "1"})
+        self.activity_update()
 
     # ------------------------------------------------------------------
     # Approve
     # ------------------------------------------------------------------
 
     def action_approve(self):
-        self._check_can_approve()
-        self._do_approve()
+        rewards = self._workflow_records()
+        rewards._check_can_approve()
+        rewards._do_approve()
         return True
 
     def _check_can_approve(self):
-        for reward in self:
-            reason = reward._get_cannot_approve_reason()
-            if reason:
-                if reward.state != "to_approve":
-                    raise UserError(reason)
-                raise AccessError(reason)
+        self._check_can("approve")
 
     def _do_approve(self):
         user = self.env.user
-        for reward in self:
-            # sudo: the approver closes the approval activity, whoever it was assigned to
-            reward.sudo().activity_feedback(
-                [ACTIVITY_TYPE], feedback=_("Approved by %(user)s", user=user.name)
-            )
-            if reward.approval_level == "1" and reward.needs_manager:
-                reward.sudo().write({"approval_level": "2", "leader_approver_id": user.id})
-                manager = reward.sudo()._get_manager_approver()
-                if manager:
-                    reward.sudo()._schedule_approval_activity(manager)
-                reward.message_post(
-                    body=_("Approved by the team leader %(user)s; a manager approves next "
-                           "(above %(threshold)s).", user=user.name,
-                           threshold=reward.company_id.sales_assessment_reward_threshold),
-                    subtype_xmlid="mail.mt_note",
-                )
-                continue
+        feedback = _("Approved by %(user)s", user=user.name)
+        to_manager = self.filtered(lambda r: r.approval_level == "1" and r.needs_manager)
+        # sudo: the approval is written only after _check_can_approve
+        to_manager.sudo().write({"approval_level": "2", "leader_approver_id": user.id})
+        to_manager.activity_update(feedback)
+        for reward in to_manager:
+            reward._post_workflow_message(_(
+                "Approved by the team leader %(user)s; a manager approves next (above "
+                "%(threshold)s).", user=user.name,
+                threshold=format_amount(self.env, reward.company_id.sales_assessment_reward_threshold,
+                                        reward.currency_id)))
+        for reward in self - to_manager:
             level = "manager_approver_id" if reward.approval_level == "2" \
                 else "leader_approver_id"
             # sudo: the state is written only after _check_can_approve
-            reward.sudo().write({"state": "approved", "approval_level": False, level: user.id})
+            reward.sudo()._write_state(
+                {"state": "approved", "approval_level": False, level: user.id})
+            reward.activity_update(feedback)
             reward.sudo()._notify_approved()
             reward.sudo()._grant_badge()
 
@@ -340,86 +394,88 @@ class SalesAssessmentReward(models.Model):
     # Refuse
     # ------------------------------------------------------------------
 
-    def action_refuse(self):
-        """Open the wizard asking the reason of the refusal."""
-        self._check_can_refuse()
+    def action_refuse(self, reason=None):
+        """Refuse for ``reason`` (API clients), else open the wizard asking it."""
+        rewards = self._workflow_records()
+        rewards._check_can_refuse()
+        if reason is not None:
+            rewards._do_refuse(reason)
+            return True
         return {
             "type": "ir.actions.act_window",
             "name": _("Refuse"),
             "res_model": "sales.assessment.reward.refuse",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_reward_ids": self.ids},
+            "context": {"default_reward_ids": rewards.ids},
         }
 
     def _check_can_refuse(self):
-        self._check_can_approve()
+        self._check_can("refuse")
 
     def _do_refuse(self, reason):
-        if not (reason or "").strip():
+        if not (isinstance(reason, str) and reason.strip()):
             raise UserError(_("Give the reason of the refusal."))
         user = self.env.user
-        for reward in self:
-            # sudo: a refusal removes the approval activity, whoever it was assigned to
-            reward.sudo().activity_unlink([ACTIVITY_TYPE])
-            reward.sudo().write({"state": "refused", "approval_level": False,
-                                 "refuse_reason": reason})
-            reward.message_post(
-                body=Markup("%s<br/>%s") % (
-                    _("Refused by %(user)s. Reason:", user=user.name), reason
-                ),
-                partner_ids=reward.user_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
+        # sudo: the state is written only through the checks above
+        self.sudo()._write_state({"state": "refused", "approval_level": False,
+                                  "refuse_reason": reason})
+        self.activity_update()
+        self._post_workflow_message(
+            Markup("%s<br/>%s") % (_("Refused by %(user)s. Reason:", user=user.name), reason),
+            partner_ids=lambda reward: reward.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
 
     # ------------------------------------------------------------------
     # Done (paid), cancel, reset
     # ------------------------------------------------------------------
 
     def action_done(self):
-        self._check_can_done()
-        self._do_done()
+        rewards = self._workflow_records()
+        rewards._check_can_done()
+        rewards._do_done()
         return True
 
     def _check_can_done(self):
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
-            raise AccessError(_("Only sales assessment managers record payouts."))
-        for reward in self:
-            if reward.state != "approved":
-                raise UserError(
-                    _("%(name)s is not approved: only approved proposals are paid.",
-                      name=reward.description)
-                )
-            if not reward.payout_reference:
-                raise UserError(
-                    _("Enter the payout reference of %(name)s.", name=reward.description)
-                )
+        self._check_can("done")
 
     def _do_done(self):
         for reward in self:
-            reward.write({
+            reward._write_state({
                 "state": "done",
                 "payout_date": reward.payout_date or fields.Date.context_today(self),
             })
+        self.activity_update()
 
     def action_cancel(self):
-        self._check_manager()
-        if any(reward.state not in ("draft", "to_approve") for reward in self):
-            raise UserError(_("Only draft proposals or proposals waiting for approval "
-                              "can be cancelled."))
-        self.activity_unlink([ACTIVITY_TYPE])
-        self.write({"state": "cancel", "approval_level": False})
+        rewards = self._workflow_records()
+        rewards._check_can_cancel()
+        rewards._do_cancel()
         return True
+
+    def _check_can_cancel(self):
+        self._check_can("cancel")
+
+    def _do_cancel(self):
+        self._write_state({"state": "cancel", "approval_level": False})
+        self.activity_update()
 
     def action_draft(self):
-        self._check_manager()
-        if any(reward.state not in ("refused", "cancel") for reward in self):
-            raise UserError(_("Only refused or cancelled proposals go back to draft."))
-        self.write({"state": "draft"})
+        rewards = self._workflow_records()
+        rewards._check_can_draft()
+        rewards._do_draft()
         return True
 
+    def _check_can_draft(self):
+        self._check_can("draft")
+
+    def _do_draft(self):
+        self._write_state({"state": "draft"})
+        self.activity_update()
+
     def _check_manager(self):
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+        if not self._is_manager():
             raise AccessError(_("Only sales assessment managers do this."))
 
     def action_open_evaluation(self):
