@@ -1,44 +1,90 @@
 import io
+import re
 import tempfile
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 import xlsxwriter
 
 from odoo import _, api, models
 from odoo.tools import SQL
 
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# user text (names, teams, grades, KPIs, the cycle) stays text: a salesperson
+# named "=HYPERLINK(...)" is not a formula, nor a URL a link
+XLSX_TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False}
+SHEET_NAME_INVALID = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
+
+XlsxRow = namedtuple("XlsxRow", [
+    "rank", "name", "team", "total", "grade", "kpi_id", "target", "actual",
+    "achievement", "score", "evaluation_id",
+])
+
+
+def _clean_sheet_name(text, limit):
+    return SHEET_NAME_INVALID.sub("_", text or "")[:limit].strip("' ")
+
+
+def add_worksheet(workbook, text, reserved=()):
+    """Add a worksheet named after user or translated text, made valid:
+    Excel refuses []:*?/\\, more than 31 characters, a leading or trailing
+    apostrophe and a name used already (case ignored); ``reserved`` names
+    are kept for sheets added later."""
+    used = {sheet.name.lower() for sheet in workbook.worksheets()}
+    used.update(name.lower() for name in reserved)
+    name, index = _clean_sheet_name(text, SHEET_NAME_MAX) or "Sheet", 1
+    while name.lower() in used:
+        index += 1
+        suffix = f" ({index})"
+        name = (_clean_sheet_name(text, SHEET_NAME_MAX - len(suffix)) or "Sheet") + suffix
+    return workbook.add_worksheet(name)
+
+
+def write_cells(sheet, row, values, col=0, cell_format=None):
+    """Write each value with the writer of its type, never guessing from its
+    content: numbers as numbers, anything else as text."""
+    for offset, value in enumerate(values):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            sheet.write_number(row, col + offset, value, cell_format)
+        else:
+            sheet.write_string(row, col + offset, value or "", cell_format)
+
 
 class SalesAssessmentCycleXlsx(models.Model):
     """The cycle's XLSX workbook: a summary sheet, one sheet per KPI, a
     rewards sheet when the reward addon is installed, and native charts.
-    Written row by row in xlsxwriter's constant-memory mode."""
+    Written row by row in xlsxwriter's constant-memory mode.
+
+    It is never stored: every salesperson reads the cycle, so an attachment
+    on it would give everyone's figures to all. The download route builds
+    it on request with the reader's rights."""
 
     _inherit = "sales.assessment.cycle"
 
     def action_export_xlsx(self):
-        """Build the workbook of the cycle and return a download action."""
+        """Send the reader to the download route of the cycle's workbook."""
         self.ensure_one()
         self.check_access("read")
-        content = self._build_xlsx()
-        attachment = self.env["ir.attachment"].create({
-            "name": _("Assessment %(cycle)s.xlsx", cycle=self.name),
-            "raw": content,
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": self._get_xlsx_url(),
             "target": "download",
         }
+
+    def _get_xlsx_url(self):
+        return f"/sales_assessment/cycle/{self.id}/xlsx"
+
+    def _get_xlsx_filename(self):
+        return _("Assessment %(cycle)s.xlsx", cycle=self.name)
 
     def _get_xlsx_rows(self):
         """Evaluation lines of the cycle the reader may see, in one query
         (row-level rules applied through the report model's rules)."""
-        Report = self.env["sales.assessment.report"]
-        query = Report._search([("cycle_id", "=", self.id)])
-        self.env.cr.execute(SQL(
+        query = self.env["sales.assessment.report"]._search([("cycle_id", "=", self.id)])
+        for model in ("sales.assessment.evaluation.line", "sales.assessment.evaluation",
+                      "res.users", "res.partner"):
+            self.env[model].flush_model()
+        rows = self.env.execute_query(SQL(
             """
             SELECT ev.rank, partner.name, ev.team_id,
                    ev.total_score, ev.grade_id, line.kpi_id,
@@ -53,7 +99,6 @@ class SalesAssessmentCycleXlsx(models.Model):
             """,
             query.subselect(),
         ))
-        rows = self.env.cr.fetchall()
         # team and grade names are translated (jsonb): read them through the ORM, once each
         # sudo: names of the teams of rows the exporter may read
         teams = {team.id: team.name for team in self.env["crm.team"].sudo().browse(
@@ -61,28 +106,29 @@ class SalesAssessmentCycleXlsx(models.Model):
         grades = {grade.id: grade.name for grade in self.env["sales.assessment.grade"].sudo(
             ).browse({row[4] for row in rows if row[4]})}
         return [
-            (rank, name or teams.get(team_id, ""), teams.get(team_id, ""), total,
-             grades.get(grade_id, ""), *rest)
+            XlsxRow(rank, name or teams.get(team_id, ""), teams.get(team_id, ""), total,
+                    grades.get(grade_id, ""), *rest)
             for rank, name, team_id, total, grade_id, *rest in rows
         ]
 
     def _build_xlsx(self):
+        """The workbook's bytes, with what the current user may read."""
         self.ensure_one()
         rows = self._get_xlsx_rows()
         kpis = self.env["sales.assessment.kpi"].browse(
-            list(dict.fromkeys(row[5] for row in rows))
+            list(dict.fromkeys(row.kpi_id for row in rows))
         )
         with tempfile.TemporaryDirectory() as tmpdir:
             output = io.BytesIO()
             workbook = xlsxwriter.Workbook(
-                output, {"constant_memory": True, "tmpdir": tmpdir}
+                output, dict(XLSX_TEXT_ONLY, constant_memory=True, tmpdir=tmpdir)
             )
             styles = self._xlsx_styles(workbook)
-            summary = self._xlsx_summary(workbook, styles, rows)
+            self._xlsx_summary(workbook, styles, rows)
             for kpi in kpis:
                 self._xlsx_kpi_sheet(workbook, styles, kpi, rows)
             self._xlsx_rewards(workbook, styles)
-            self._xlsx_charts(workbook, styles, summary, rows)
+            self._xlsx_charts(workbook, styles, rows)
             workbook.close()
         return output.getvalue()
 
@@ -95,25 +141,37 @@ class SalesAssessmentCycleXlsx(models.Model):
             "pct": workbook.add_format({"num_format": "0.0\\%"}),
         }
 
+    @api.model
+    def _xlsx_fixed_sheet_names(self):
+        """Names of the sheets added after the KPI sheets, which KPI codes
+        must not take."""
+        return [_("Rewards"), _("Charts")]
+
     def _xlsx_header(self, sheet, styles, title, headers):
-        sheet.write(0, 0, title, styles["title"])
-        for col, header in enumerate(headers):
-            sheet.write(2, col, header, styles["head"])
+        sheet.write_string(0, 0, title, styles["title"])
+        write_cells(sheet, 2, headers, cell_format=styles["head"])
+        for col in range(len(headers)):
             sheet.set_column(col, col, 14 if col else 8)
 
+    @api.model
+    def _xlsx_evaluation_rows(self, rows):
+        """The first row of each evaluation (the rows of one evaluation follow
+        each other)."""
+        seen = set()
+        for row in rows:
+            if row.evaluation_id not in seen:
+                seen.add(row.evaluation_id)
+                yield row
+
     def _xlsx_summary(self, workbook, styles, rows):
-        sheet = workbook.add_worksheet(_("Summary")[:31])
+        sheet = add_worksheet(workbook, _("Summary"))
         headers = [_("Rank"), _("Salesperson"), _("Sales Team"), _("Score"), _("Grade")]
         self._xlsx_header(sheet, styles, _("Assessment %(cycle)s", cycle=self.name), headers)
         sheet.set_column(1, 2, 24)
-        seen = set()
         row_index = 3
-        for rank, name, team, total, grade, _kpi, *_rest, evaluation_id in rows:
-            if evaluation_id in seen:
-                continue
-            seen.add(evaluation_id)
-            sheet.write_row(row_index, 0, [rank or 0, name or "", team or "", total or 0.0,
-                                           grade or ""])
+        for row in self._xlsx_evaluation_rows(rows):
+            write_cells(sheet, row_index, [row.rank or 0, row.name, row.team,
+                                           row.total or 0.0, row.grade])
             row_index += 1
         last = max(row_index - 1, 3)
         sheet.conditional_format(3, 3, last, 3, {"type": "3_color_scale"})
@@ -121,83 +179,82 @@ class SalesAssessmentCycleXlsx(models.Model):
             "type": "cell", "criteria": "between", "minimum": 1, "maximum": 3,
             "format": workbook.add_format({"bold": True, "bg_color": "#FFF2CC"}),
         })
-        return {"sheet": sheet, "first": 3, "last": last}
 
     def _xlsx_kpi_sheet(self, workbook, styles, kpi, rows):
-        title = f"{kpi.code or kpi.id}"[:31]
-        sheet = workbook.add_worksheet(title)
+        sheet = add_worksheet(workbook, kpi.code or str(kpi.id),
+                              reserved=self._xlsx_fixed_sheet_names())
         headers = [_("Rank"), _("Salesperson"), _("Sales Team"), _("Target"), _("Actual"),
                    _("Achievement (%)"), _("Score")]
-        self._xlsx_header(sheet, styles, kpi.name, headers)
+        self._xlsx_header(sheet, styles, kpi.name or "", headers)
         sheet.set_column(1, 2, 24)
         row_index = 3
-        for rank, name, team, _total, _grade, kpi_id, target, actual, ach, score, _ev in rows:
-            if kpi_id != kpi.id:
+        for row in rows:
+            if row.kpi_id != kpi.id:
                 continue
-            sheet.write_row(row_index, 0, [rank or 0, name or "", team or ""])
-            sheet.write_number(row_index, 3, target or 0.0, styles["num"])
-            sheet.write_number(row_index, 4, actual or 0.0, styles["num"])
-            sheet.write_number(row_index, 5, ach or 0.0, styles["pct"])
-            sheet.write_number(row_index, 6, score or 0.0, styles["num"])
+            write_cells(sheet, row_index, [row.rank or 0, row.name, row.team])
+            write_cells(sheet, row_index, [row.target or 0.0, row.actual or 0.0], col=3,
+                        cell_format=styles["num"])
+            sheet.write_number(row_index, 5, row.achievement or 0.0, styles["pct"])
+            sheet.write_number(row_index, 6, row.score or 0.0, styles["num"])
             row_index += 1
         if row_index > 3:
             sheet.conditional_format(3, 5, row_index - 1, 5, {"type": "data_bar"})
 
     def _xlsx_rewards(self, workbook, styles):
-        """The rewards of the cycle, when the reward addon is installed."""
+        """The rewards of the cycle the reader may read, when the reward
+        addon is installed."""
         if "sales.assessment.reward" not in self.env:
             return
         Reward = self.env["sales.assessment.reward"]
-        fnames = [f for f in ("user_id", "reward_type", "amount", "state") if f in Reward._fields]
-        if "cycle_id" not in Reward._fields or len(fnames) < 4:
-            return
-        sheet = workbook.add_worksheet(_("Rewards")[:31])
+        sheet = add_worksheet(workbook, _("Rewards"))
         self._xlsx_header(sheet, styles, _("Rewards of %(cycle)s", cycle=self.name),
                           [_("Salesperson"), _("Type"), _("Amount"), _("Status")])
         types = dict(Reward._fields["reward_type"]._description_selection(self.env))
         states = dict(Reward._fields["state"]._description_selection(self.env))
         rewards = Reward.search([("cycle_id", "=", self.id)])
         for index, reward in enumerate(rewards, start=3):
-            sheet.write_row(index, 0, [reward.user_id.name or "",
-                                       types.get(reward.reward_type, ""),
-                                       reward.amount or 0.0,
-                                       states.get(reward.state, "")])
+            write_cells(sheet, index, [reward.user_id.name, types.get(reward.reward_type),
+                                       reward.amount or 0.0, states.get(reward.state)])
 
-    def _xlsx_charts(self, workbook, styles, summary, rows):
+    @api.model
+    def _xlsx_chart_data(self, rows):
+        """({grade: salespeople}, {team: average achievement}) of the rows."""
+        grades, teams = defaultdict(int), defaultdict(list)
+        for row in rows:
+            teams[row.team or _("No team")].append(row.achievement or 0.0)
+        for row in self._xlsx_evaluation_rows(rows):
+            grades[row.grade or _("No grade")] += 1
+        averages = {team: round(sum(values) / len(values), 2) for team, values in teams.items()}
+        return dict(grades), averages
+
+    def _xlsx_charts(self, workbook, styles, rows):
         """Chart data (score distribution by grade, attainment by team) on
         their own sheet, with native Excel charts over them."""
-        sheet = workbook.add_worksheet(_("Charts")[:31])
-        grades, teams = defaultdict(int), defaultdict(list)
-        seen = set()
-        for _rank, _name, team, total, grade, _k, _t, _a, ach, _s, evaluation_id in rows:
-            teams[team or _("No team")].append(ach or 0.0)
-            if evaluation_id not in seen:
-                seen.add(evaluation_id)
-                grades[grade or _("No grade")] += 1
-        sheet.write_row(0, 0, [_("Grade"), _("Salespeople")], styles["head"])
-        for index, (grade, count) in enumerate(sorted(grades.items()), start=1):
-            sheet.write_row(index, 0, [grade, count])
+        sheet = add_worksheet(workbook, _("Charts"))
+        grades, teams = self._xlsx_chart_data(rows)
+        write_cells(sheet, 0, [_("Grade"), _("Salespeople")], cell_format=styles["head"])
+        for index, item in enumerate(sorted(grades.items()), start=1):
+            write_cells(sheet, index, item)
         team_row = len(grades) + 3
-        sheet.write_row(team_row, 0, [_("Sales Team"), _("Average Achievement (%)")],
-                        styles["head"])
-        for index, (team, values) in enumerate(sorted(teams.items()), start=team_row + 1):
-            sheet.write_row(index, 0, [team, round(sum(values) / len(values), 2)])
+        write_cells(sheet, team_row, [_("Sales Team"), _("Average Achievement (%)")],
+                    cell_format=styles["head"])
+        for index, item in enumerate(sorted(teams.items()), start=team_row + 1):
+            write_cells(sheet, index, item)
+        self._xlsx_insert_chart(workbook, sheet, "column", _("Score distribution"),
+                                (1, max(len(grades), 1)), (0, 3))
+        self._xlsx_insert_chart(workbook, sheet, "bar", _("Attainment per team"),
+                                (team_row + 1, team_row + max(len(teams), 1)), (16, 3))
+
+    @api.model
+    def _xlsx_insert_chart(self, workbook, sheet, chart_type, title, rows, position):
+        """A native chart of the (label, value) pairs of ``rows`` (first, last)."""
         name = sheet.get_name()
-        distribution = workbook.add_chart({"type": "column"})
-        distribution.add_series({
-            "name": _("Score distribution"),
-            "categories": [name, 1, 0, max(len(grades), 1), 0],
-            "values": [name, 1, 1, max(len(grades), 1), 1],
+        chart = workbook.add_chart({"type": chart_type})
+        chart.add_series({
+            "name": title,
+            "categories": [name, rows[0], 0, rows[1], 0],
+            "values": [name, rows[0], 1, rows[1], 1],
         })
-        distribution.set_title({"name": _("Score distribution")})
-        distribution.set_legend({"none": True})
-        sheet.insert_chart(0, 3, distribution)
-        attainment = workbook.add_chart({"type": "bar"})
-        attainment.add_series({
-            "name": _("Attainment per team"),
-            "categories": [name, team_row + 1, 0, team_row + max(len(teams), 1), 0],
-            "values": [name, team_row + 1, 1, team_row + max(len(teams), 1), 1],
-        })
-        attainment.set_title({"name": _("Attainment per team")})
-        attainment.set_legend({"none": True})
-        sheet.insert_chart(16, 3, attainment)
+        chart.set_title({"name": title})
+        chart.set_legend({"none": True})
+        sheet.insert_chart(*position, chart)

@@ -1,15 +1,20 @@
-import base64
 import io
 from collections import defaultdict
+from urllib.parse import urlencode
 
 import xlsxwriter
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 COMMITTED = ("to_approve", "approved", "done")
 SETTLED = ("refused", "cancel")
+MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# names and logins are written as text: a salesperson named "=HYPERLINK(...)"
+# is not a formula in payroll's workbook, nor a URL a link
+XLSX_TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False}
 
 
 class SalesAssessmentCycle(models.Model):
@@ -69,7 +74,7 @@ class SalesAssessmentCycle(models.Model):
         and cancelled ones stand."""
         # sudo: proposals are system-generated; the close checked the rights
         Reward = self.env["sales.assessment.reward"].sudo().with_context(
-            tracking_disable=True, mail_create_nolog=True, reward_generation=True
+            tracking_disable=True, mail_create_nolog=True
         )
         rules = self._get_reward_rules()
         if not rules:
@@ -279,8 +284,13 @@ class SalesAssessmentCycle(models.Model):
     # ------------------------------------------------------------------
 
     def action_export_rewards(self):
-        """Export the approved, unpaid proposals for payroll, mark them paid
-        with the export as reference, and attach the workbook to the cycle."""
+        """Mark the approved, unpaid proposals paid under a new payout
+        reference and download their workbook for payroll.
+
+        The workbook is not stored: every salesperson reads the cycle, its
+        attachments and its chatter, and the workbook lists everyone's
+        amounts. The payout route builds it again, for managers only, from
+        the paid proposals carrying the reference."""
         self.ensure_one()
         rewards = self.reward_ids.filtered(lambda r: r.state == "approved")
         rewards._check_manager()
@@ -288,28 +298,68 @@ class SalesAssessmentCycle(models.Model):
             raise UserError(
                 _("Cycle %(name)s has no approved proposal left to pay.", name=self.name)
             )
-        name = _("Payout %(cycle)s %(date)s.xlsx", cycle=self.name,
-                 date=fields.Date.context_today(self))
-        attachment = self.env["ir.attachment"].create({
-            "name": name,
-            "datas": base64.b64encode(self._build_payout_xlsx(rewards)),
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
-        rewards.write({"payout_reference": name})
+        reference = self._get_new_payout_reference()
+        rewards.write({"payout_reference": reference})
         rewards.action_done()
-        self.message_post(
-            body=_("%(count)s proposals exported for payroll and marked paid.",
-                   count=len(rewards)),
-            attachment_ids=attachment.ids,
-            subtype_xmlid="mail.mt_note",
-        )
+        self._post_payout_note(rewards, reference)
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": self._get_payout_url(reference),
             "target": "download",
         }
+
+    def _get_new_payout_reference(self):
+        """A reference no export of the cycle used yet, so that each export's
+        workbook can be built again alone."""
+        today = fields.Date.context_today(self)
+        reference = _("Payout %(cycle)s %(date)s", cycle=self.name, date=today)
+        used = set(self.reward_ids.mapped("payout_reference"))
+        number = 1
+        while reference in used:
+            number += 1
+            reference = _("Payout %(cycle)s %(date)s (%(number)s)",
+                          cycle=self.name, date=today, number=number)
+        return reference
+
+    def _get_payout_url(self, reference):
+        return f"/sales_assessment/cycle/{self.id}/payout?{urlencode({'reference': reference})}"
+
+    def _post_payout_note(self, rewards, reference):
+        """Tell the cycle's readers that a payout happened, without amounts
+        or names: every salesperson reads this chatter."""
+        link = Markup('<a href="%s">%s</a>') % (self._get_payout_url(reference), reference)
+        self.message_post(
+            body=_("%(count)s proposals exported for payroll and marked paid under the "
+                   "payout reference %(reference)s.", count=len(rewards), reference=link),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _check_can_download_payout(self):
+        """A payout workbook lists everyone's amounts: only the sales
+        assessment managers of the cycle's company download it."""
+        self.ensure_one()
+        self.check_access("read")
+        user = self.env.user
+        if not self.env.su and not (
+            user.has_group(MANAGER_GROUP) and self.company_id in user.company_ids
+        ):
+            raise AccessError(_(
+                "Only the sales assessment managers of %(company)s download the payout "
+                "workbooks of cycle %(cycle)s.", company=self.company_id.name, cycle=self.name,
+            ))
+
+    def _get_paid_rewards(self, reference):
+        """The paid proposals of the cycle exported under ``reference``."""
+        self.ensure_one()
+        Reward = self.env["sales.assessment.reward"]
+        if not reference:
+            return Reward
+        return Reward.search([("cycle_id", "=", self.id), ("state", "=", "done"),
+                              ("payout_reference", "=", reference)])
+
+    @api.model
+    def _get_payout_filename(self, reference):
+        return f"{reference}.xlsx"
 
     def _get_payout_rows(self, rewards):
         """[(user, reward_type label, count, amount)], one per salesperson and type."""
@@ -327,35 +377,51 @@ class SalesAssessmentCycle(models.Model):
         ]
 
     def _build_payout_xlsx(self, rewards):
-        currency = self.currency_id
+        """The payroll workbook of ``rewards``: one row per salesperson and
+        type, then the total; names and logins written as text."""
         stream = io.BytesIO()
-        workbook = xlsxwriter.Workbook(stream, {"in_memory": True})
+        workbook = xlsxwriter.Workbook(stream, dict(XLSX_TEXT_ONLY, in_memory=True))
         sheet = workbook.add_worksheet(_("Payout"))
-        bold = workbook.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1})
-        decimals = "0." + "0" * currency.decimal_places if currency.decimal_places else "0"
-        symbol = currency.symbol.replace('"', "")
-        number = (f'"{symbol}" #,##{decimals};[Red]-"{symbol}" #,##{decimals}'
-                  if currency.position == "before"
-                  else f'#,##{decimals} "{symbol}";[Red]-#,##{decimals} "{symbol}"')
-        money = workbook.add_format({"num_format": number})
-        money_total = workbook.add_format({"num_format": number, "bold": True, "top": 1})
-        headers = [_("Employee"), _("Login"), _("Type"), _("Proposals"),
-                   _("Amount (%(currency)s)", currency=currency.name)]
-        for col, header in enumerate(headers):
-            sheet.write(0, col, header, bold)
-        rows = self._get_payout_rows(rewards)
-        for index, (user, type_label, count, amount) in enumerate(rows, start=1):
-            sheet.write(index, 0, user.name)
-            sheet.write(index, 1, user.login)
-            sheet.write(index, 2, type_label)
-            sheet.write_number(index, 3, count)
-            sheet.write_number(index, 4, currency.round(amount), money)
-        total_row = len(rows) + 1
-        sheet.write(total_row, 0, _("Total"), bold)
-        sheet.write_number(total_row, 3, sum(r[2] for r in rows))
-        sheet.write_number(total_row, 4, currency.round(sum(r[3] for r in rows)), money_total)
+        formats = self._get_payout_formats(workbook)
+        self._write_payout_rows(sheet, formats, self._get_payout_rows(rewards))
         sheet.freeze_panes(1, 0)
         sheet.set_column(0, 2, 24)
         sheet.set_column(3, 4, 16)
         workbook.close()
         return stream.getvalue()
+
+    def _get_payout_money_format(self):
+        """Excel number format of the cycle's currency, negatives in red."""
+        currency = self.currency_id
+        decimals = "0." + "0" * currency.decimal_places if currency.decimal_places else "0"
+        symbol = currency.symbol.replace('"', "")
+        if currency.position == "before":
+            return f'"{symbol}" #,##{decimals};[Red]-"{symbol}" #,##{decimals}'
+        return f'#,##{decimals} "{symbol}";[Red]-#,##{decimals} "{symbol}"'
+
+    @api.model
+    def _get_payout_formats(self, workbook):
+        number = self._get_payout_money_format()
+        return {
+            "head": workbook.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1}),
+            "money": workbook.add_format({"num_format": number}),
+            "money_total": workbook.add_format({"num_format": number, "bold": True, "top": 1}),
+        }
+
+    def _write_payout_rows(self, sheet, formats, rows):
+        currency = self.currency_id
+        headers = [_("Employee"), _("Login"), _("Type"), _("Proposals"),
+                   _("Amount (%(currency)s)", currency=currency.name)]
+        for col, header in enumerate(headers):
+            sheet.write_string(0, col, header, formats["head"])
+        for index, (user, type_label, count, amount) in enumerate(rows, start=1):
+            sheet.write_string(index, 0, user.name or "")
+            sheet.write_string(index, 1, user.login or "")
+            sheet.write_string(index, 2, type_label)
+            sheet.write_number(index, 3, count)
+            sheet.write_number(index, 4, currency.round(amount), formats["money"])
+        total_row = len(rows) + 1
+        sheet.write_string(total_row, 0, _("Total"), formats["head"])
+        sheet.write_number(total_row, 3, sum(row[2] for row in rows))
+        sheet.write_number(total_row, 4, currency.round(sum(row[3] for row in rows)),
+                           formats["money_total"])
