@@ -278,3 +278,77 @@ def test_evaluation_order_property(formula, edges):
     for code, deps in graph.items():
         assert all(position[dep] < position[code] for dep in deps)
     assert formula.find_cycle(graph) is None
+
+
+@pytest.mark.parametrize(
+    ("expr", "values", "code", "params", "token"),
+    [
+        ("", None, "empty", {}, None),
+        ("a + " * 300 + "a", None, "too_long", {"max_length": 1000}, None),
+        ("won / (won + ", None, "syntax", {"column": 7}, None),
+        ("\x00", None, "syntax", {"column": None}, None),
+        ("+".join(["a"] * 250), None, "too_complex", {"max_nodes": 400}, None),
+        ("a**2", None, "unsupported", {}, "**"),
+        ("won # + lost", None, "unsupported", {}, "#"),
+        ("a.b", None, "unsupported", {}, "a.b"),
+        ("open(a)", None, "unsupported_function", {"function": "open"}, "open"),
+        ("min + 1", None, "function_not_called", {"function": "min"}, "min"),
+        ("abs(a, b)", None, "arity", {"function": "abs", "min": 1, "max": 1}, "abs"),
+        ("round()", None, "arity", {"function": "round", "min": 1, "max": 2}, "round"),
+        ("max(a)", None, "arity", {"function": "max", "min": 2, "max": None}, "max"),
+        ("1e999", None, "number_out_of_range", {}, "1e999"),
+        ("round(a, 16)", VALUES, "round_digits", {"max": 15}, "round"),
+        ("won + nosuch", "known", "unknown_code", {"kpi_code": "nosuch"}, "nosuch"),
+        ("won / lost", {"won": 1.0}, "missing_value", {"kpi_code": "lost"}, "lost"),
+        ("a + 1", {"a": "many"}, "value_not_number", {"kpi_code": "a"}, "a"),
+        ("a + 1", {"a": math.nan}, "value_not_finite", {"kpi_code": "a"}, "a"),
+        ("1e308 * 10", VALUES, "out_of_range", {}, None),
+    ],
+)
+def test_error_codes(formula, expr, values, code, params, token):
+    """Each failure says what failed in ``code`` and ``params``, for a caller
+    that words the error itself (the ORM layer translates them)."""
+    with pytest.raises(formula.FormulaError) as info:
+        if values == "known":
+            formula.check_formula(expr, {"won"})
+        elif values is None:
+            formula.formula_codes(expr)
+        else:
+            formula.evaluate(expr, values)
+    assert info.value.code == code
+    assert info.value.params == params
+    assert info.value.token == token
+
+
+def test_error_code_of_a_formula_too_deep_to_parse(formula, monkeypatch):
+    def parse(*args, **kwargs):
+        raise RecursionError
+
+    monkeypatch.setattr(formula.ast, "parse", parse)
+    with pytest.raises(formula.FormulaError, match="too deeply nested") as info:
+        formula.formula_codes("a + b + c + d + e + f")
+    assert info.value.code == "too_nested"
+    assert info.value.params == {}
+
+
+def test_error_code_of_a_loop(formula):
+    with pytest.raises(formula.FormulaError) as info:
+        formula.evaluation_order({"a": {"b"}, "b": {"a"}})
+    assert info.value.code == "loop"
+    assert info.value.params == {"loop": "a → b → a"}
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::DeprecationWarning")
+@given(st.text(max_size=200))
+def test_every_error_has_a_known_code(formula, text):
+    known = {
+        "empty", "too_long", "syntax", "too_nested", "too_complex", "unsupported",
+        "unsupported_function", "function_not_called", "arity",
+        "number_out_of_range", "round_digits", "unknown_code", "missing_value",
+        "value_not_number", "value_not_finite", "out_of_range", "loop",
+    }
+    try:
+        formula.evaluate(text, {})
+    except formula.FormulaError as error:
+        assert error.code in known
+        assert isinstance(error.params, dict)

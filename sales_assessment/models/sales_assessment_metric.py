@@ -7,9 +7,17 @@ from ..tools import periods
 
 # One builtin metric: its code and label, the model of the records it counts
 # (what "view sources" opens), its aggregate over the rows (sum, avg, count of
-# distinct records), the models to flush before reading, and the method
-# returning the SQL of its rows.
-Metric = namedtuple("Metric", "code label model aggregate depends method")
+# distinct records), the models to flush before reading, the unit and
+# direction a KPI of it takes by default, the pipeline it is projected from
+# (see metric()), and the method returning the SQL of its rows.
+Metric = namedtuple(
+    "Metric", "code label model aggregate depends unit direction projection method")
+
+# the values of sales.assessment.kpi's unit and direction, and the pipelines
+# an open cycle projects a metric from (the dashboard addon)
+UNITS = ("monetary", "count", "percent", "days", "score")
+DIRECTIONS = ("higher", "lower")
+PROJECTIONS = (None, "revenue", "won")
 
 # the aggregate of a metric's rows: a function of the SQL of the value and of
 # the counted record; a row whose value is NULL is not counted
@@ -45,7 +53,8 @@ class SourceRows(SQL):
         return (self.source.code, repr(self.source.params))
 
 
-def metric(code, label, model, aggregate, depends):
+def metric(code, label, model, aggregate, depends, unit="count", direction="higher",
+           projection=None):
     """Declare the decorated method of ``sales.assessment.metric`` as the
     builtin metric ``code``.
 
@@ -59,12 +68,23 @@ def metric(code, label, model, aggregate, depends):
     when rows are lines of the records) turns the rows of a subject into its
     value; ``depends`` lists the models to flush before the query. ``label``
     is a lazy translation (``_lt``).
+
+    ``unit`` (one of :data:`UNITS`) and ``direction`` (``higher`` or
+    ``lower`` is better) are what a KPI of the metric takes unless its author
+    sets them; ``projection`` (``revenue``, ``won`` or None) names the open
+    pipeline that projects the metric's figure to the end of an open cycle
+    (the probability-weighted expected revenue, or count, of the open
+    opportunities).
     """
     if aggregate not in _AGGREGATES:
         raise ValueError(f"Unknown aggregate {aggregate!r} of metric {code!r}")
+    for value, allowed in ((unit, UNITS), (direction, DIRECTIONS), (projection, PROJECTIONS)):
+        if value not in allowed:
+            raise ValueError(f"{value!r} of metric {code!r} is not one of {allowed}")
 
     def decorate(method):
-        method._sales_assessment_metric = (code, label, model, aggregate, tuple(depends))
+        method._sales_assessment_metric = (
+            code, label, model, aggregate, tuple(depends), unit, direction, projection)
         return method
 
     return decorate

@@ -20,3 +20,4 @@ from . import test_bad_input
 from . import test_access_matrix
 from . import test_metric_registry
 from . import test_workflow
+from . import test_domain_kpi_guard

@@ -1,8 +1,11 @@
+import re
 from datetime import date
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.sales_assessment_kpi import FORMULA_ERRORS, Period
+from ..tools import formula as formula_tools
 from .common import SalesAssessmentCase
 
 
@@ -65,6 +68,50 @@ class TestValidation(SalesAssessmentCase):
                 "name": "F", "code": "f_evil", "kpi_type": "formula",
                 "formula": "__import__('os').getcwd()",
             })
+
+    def test_formula_errors_are_whole_sentences(self):
+        """The engine says what failed (a code and its params); the message is
+        one translated sentence naming the KPI, never the engine's English."""
+        cases = {
+            "   ": r"^Write the formula of KPI F\.$",
+            "won ** 2": r'^Unsupported element "\*\*" in the formula of KPI F: use only',
+            "won / (won + ": r"^The formula of KPI F does not parse at column 7: check",
+            "open(won)": r'^Unsupported function "open" in the formula of KPI F: only',
+            "max + 1": r'^Function "max" in the formula of KPI F must be called, e\.g\. max\(x\)',
+            "abs(won, lost)": r'^Function "abs" in the formula of KPI F takes a single argument',
+            "min(won)": r'^Function "min" in the formula of KPI F takes at least 2 arguments',
+            "round()": r'^Function "round" in the formula of KPI F takes 1 to 2 arguments',
+            "1e999": r'^Number "1e999" in the formula of KPI F is out of range',
+            "won + nosuch": r'^Unknown KPI code "nosuch" in the formula of KPI F: use',
+            "won + " * 200 + "won": r"^The formula of KPI F is too long: keep it within 1000",
+            "+".join(["won"] * 250): r"^The formula of KPI F is too complex \(over 400",
+        }
+        for formula, pattern in cases.items():
+            with self.subTest(formula=formula):
+                with self.assertRaises(ValidationError) as caught:
+                    self.env["sales.assessment.kpi"].create({
+                        "name": "F", "code": "f_sentence", "kpi_type": "formula",
+                        "formula": formula,
+                    })
+                self.assertRegex(str(caught.exception), pattern)
+                self.assertNotIn(" in formula", str(caught.exception))
+
+    def test_every_formula_error_code_has_a_sentence(self):
+        # the codes of the table in the engine's documentation
+        codes = set(re.findall(r"^  ``(\w+)`` {2,}", formula_tools.__doc__, re.MULTILINE))
+        self.assertIn("unknown_code", codes)
+        self.assertEqual(codes - set(FORMULA_ERRORS), set())
+
+    def test_formula_error_while_measuring_is_a_sentence(self):
+        Kpi = self.env["sales.assessment.kpi"]
+        manual = Kpi.create({"name": "M", "code": "f_manual", "kpi_type": "manual"})
+        huge = Kpi.create({"name": "Huge", "code": "f_huge", "kpi_type": "formula",
+                           "formula": "f_manual * 1e300"})
+        period = Period(self.date_from, self.date_to, self.company, "user")
+        uid = self.user_a.id
+        with self.assertRaisesRegex(
+                UserError, r"^The formula of KPI Huge gives a result out of range: check"):
+            huge._measure_values(period, [uid], {manual.id: {uid: 1e10}})
 
     def test_close_draft_or_cancelled_cycle(self):
         cycle = self.make_cycle(self.env["sales.assessment.template"])

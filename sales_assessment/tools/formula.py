@@ -20,10 +20,32 @@ Contract:
   ``round(2.675, 2) == 2.68``), digits being a whole number from -15 to 15.
   A value that is not finite (overflow) is an error.
 * Every failure (syntax, unsupported element, unknown or missing KPI code,
-  overflow, cycle) raises :class:`FormulaError`; its ``token`` attribute is
-  the offending text, or None.
-* Formula KPIs may refer to each other: :func:`find_cycle` and
-  :func:`evaluation_order` work on the graph {code: codes its formula uses}.
+  overflow, cycle) raises :class:`FormulaError`: its ``str()`` is an English
+  message, its ``token`` attribute the offending text (or None), and its
+  ``code`` and ``params`` say what failed for a caller that words the error
+  itself (e.g. a translated sentence):
+
+  ========================== ================================================= ===========
+  code                       params                                            token
+  ========================== ================================================= ===========
+  ``empty``                                                                    None
+  ``too_long``               ``max_length``                                    None
+  ``syntax``                 ``column`` (None when not known)                  None
+  ``too_nested``                                                               None
+  ``too_complex``            ``max_nodes``                                     None
+  ``unsupported``                                                              the element
+  ``unsupported_function``   ``function``                                      the name
+  ``function_not_called``    ``function``                                      the name
+  ``arity``                  ``function``, ``min``, ``max`` (None: no maximum) the name
+  ``number_out_of_range``                                                      the number
+  ``round_digits``           ``max`` (digits run from -max to max)             ``round``
+  ``unknown_code``           ``kpi_code``                                      the code
+  ``missing_value``          ``kpi_code``                                      the code
+  ``value_not_number``       ``kpi_code``                                      the code
+  ``value_not_finite``       ``kpi_code``                                      the code
+  ``out_of_range``                                                             None
+  ``loop``                   ``loop`` (e.g. ``a → b → a``)                     the loop
+  ========================== ================================================= ===========
 """
 
 import ast
@@ -37,11 +59,12 @@ MAX_NODES = 400
 MAX_ROUND_DIGITS = 15
 _TOKEN_LENGTH = 40
 _CONTEXT = Context(prec=1000, rounding=ROUND_HALF_UP)
+# the number of arguments of each function: (min, max), None for no maximum
 _ARITY = {
-    "min": (range(2, MAX_NODES), "at least 2 arguments"),
-    "max": (range(2, MAX_NODES), "at least 2 arguments"),
-    "abs": (range(1, 2), "1 argument"),
-    "round": (range(1, 3), "1 or 2 arguments"),
+    "min": (2, None),
+    "max": (2, None),
+    "abs": (1, 1),
+    "round": (1, 2),
 }
 FUNCTIONS = frozenset(_ARITY)
 _SYMBOLS = {
@@ -73,11 +96,17 @@ _OPEN, _DONE, _END = "open", "done", object()
 
 
 class FormulaError(ValueError):
-    """A formula is invalid or cannot be evaluated; ``token`` names the culprit."""
+    """A formula is invalid or cannot be evaluated.
 
-    def __init__(self, message, token=None):
+    ``code`` is the kind of failure and ``params`` its details (see the table
+    of the module), ``token`` names the culprit; ``str()`` is in English.
+    """
+
+    def __init__(self, code, message, token=None, **params):
         super().__init__(message)
+        self.code = code
         self.token = token
+        self.params = params
 
 
 def _divide(numerator, denominator):
@@ -92,7 +121,7 @@ def _round(number, digits=0):
             "The digits of round() must be a whole number "
             f"from -{MAX_ROUND_DIGITS} to {MAX_ROUND_DIGITS}."
         )
-        raise FormulaError(message, "round")
+        raise FormulaError("round_digits", message, "round", max=MAX_ROUND_DIGITS)
     exponent = Decimal(1).scaleb(-int(digits))
     return float(Decimal(repr(number)).quantize(exponent, context=_CONTEXT))
 
@@ -121,7 +150,7 @@ def _token(node, text):
 def _unsupported(node, text):
     """Return the FormulaError refusing ``node``."""
     token = _token(node, text)
-    return FormulaError(f'Unsupported element "{token}" in formula', token)
+    return FormulaError("unsupported", f'Unsupported element "{token}" in formula', token)
 
 
 def _check_constant(node, text):
@@ -134,7 +163,8 @@ def _check_constant(node, text):
         finite = False
     if not finite:
         token = _token(node, text)
-        raise FormulaError(f'Number "{token}" is out of range in formula', token)
+        message = f'Number "{token}" is out of range in formula'
+        raise FormulaError("number_out_of_range", message, token)
     return []
 
 
@@ -142,8 +172,10 @@ def _check_name(node, text):
     """Accept a KPI code; refuse a function name that is not called."""
     if node.id in FUNCTIONS:
         raise FormulaError(
+            "function_not_called",
             f'Function "{node.id}" must be called, e.g. {node.id}(x), in formula',
             node.id,
+            function=node.id,
         )
     return []
 
@@ -168,14 +200,25 @@ def _check_call(node, text):
         raise _unsupported(node.func, text)
     name = node.func.id
     if name not in FUNCTIONS:
-        raise FormulaError(f'Unsupported function "{name}" in formula', name)
+        message = f'Unsupported function "{name}" in formula'
+        raise FormulaError("unsupported_function", message, name, function=name)
     extra = node.keywords + [arg for arg in node.args if isinstance(arg, ast.Starred)]
     if extra:
         raise _unsupported(extra[0], text)
-    counts, expected = _ARITY[name]
-    if len(node.args) not in counts:
-        raise FormulaError(f'Function "{name}" takes {expected} in formula', name)
+    least, most = _ARITY[name]
+    if len(node.args) < least or (most is not None and len(node.args) > most):
+        message = f'Function "{name}" takes {_arguments(least, most)} in formula'
+        raise FormulaError("arity", message, name, function=name, min=least, max=most)
     return list(node.args)
+
+
+def _arguments(least, most):
+    """Return the English of a number of arguments, e.g. "1 or 2 arguments"."""
+    if most is None:
+        return f"at least {least} arguments"
+    if least == most:
+        return f"{least} argument" if least == 1 else f"{least} arguments"
+    return f"{least} or {most} arguments"
 
 
 _CHECKS = {
@@ -204,16 +247,18 @@ def _children(node, text):
 
 def _parse(text):
     """Return the expression tree of ``text``; any parser failure is a FormulaError."""
+    code, column = "syntax", None
     try:
         return ast.parse(text, mode="eval")
     except SyntaxError as error:
-        column = f" (column {error.offset})" if error.offset else ""
-        reason = f"{error.msg}{column}"
+        column = error.offset or None
+        reason = f"{error.msg} (column {column})" if column else error.msg
     except (ValueError, OverflowError) as error:
         reason = str(error)
     except (RecursionError, MemoryError):
-        reason = "too deeply nested"
-    raise FormulaError(f"Formula does not parse: {reason}")
+        code, reason = "too_nested", "too deeply nested"
+    params = {"column": column} if code == "syntax" else {}
+    raise FormulaError(code, f"Formula does not parse: {reason}", **params)
 
 
 @functools.lru_cache(maxsize=512)
@@ -230,7 +275,8 @@ def _compile(text):
             continue
         count += 1
         if count > MAX_NODES:
-            raise FormulaError(f"Formula is too complex (over {MAX_NODES} elements).")
+            message = f"Formula is too complex (over {MAX_NODES} elements)."
+            raise FormulaError("too_complex", message, max_nodes=MAX_NODES)
         children = _children(node, text)
         pending.append((node, True))
         pending.extend((child, False) for child in reversed(children))
@@ -240,12 +286,13 @@ def _compile(text):
 def _program(expr):
     """Return the checked program of the formula ``expr``."""
     if not isinstance(expr, str) or not expr.strip():
-        raise FormulaError("The formula is empty.")
+        raise FormulaError("empty", "The formula is empty.")
     text = " ".join(expr.split())
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"Formula is too long (over {MAX_LENGTH} characters).")
+        message = f"Formula is too long (over {MAX_LENGTH} characters)."
+        raise FormulaError("too_long", message, max_length=MAX_LENGTH)
     if "#" in text:
-        raise FormulaError('Unsupported element "#" in formula', "#")
+        raise FormulaError("unsupported", 'Unsupported element "#" in formula', "#")
     return _compile(text)
 
 
@@ -254,24 +301,26 @@ def _finite(function, *args):
     try:
         result = function(*args)
     except ArithmeticError as error:
-        raise FormulaError(f"Formula result out of range: {error}") from error
+        message = f"Formula result out of range: {error}"
+        raise FormulaError("out_of_range", message) from error
     if not math.isfinite(result):
-        raise FormulaError("Formula result out of range.")
+        raise FormulaError("out_of_range", "Formula result out of range.")
     return result
 
 
 def _value(code, values):
     """Return the value of KPI ``code`` in ``values`` as a finite float."""
     if code not in values:
-        raise FormulaError(f'Missing value for KPI code "{code}" in formula', code)
+        message = f'Missing value for KPI code "{code}" in formula'
+        raise FormulaError("missing_value", message, code, kpi_code=code)
     try:
         number = float(values[code])
     except (TypeError, ValueError, OverflowError) as error:
         message = f'The value of KPI code "{code}" is not a number'
-        raise FormulaError(message, code) from error
+        raise FormulaError("value_not_number", message, code, kpi_code=code) from error
     if not math.isfinite(number):
         message = f'The value of KPI code "{code}" is not a finite number'
-        raise FormulaError(message, code)
+        raise FormulaError("value_not_finite", message, code, kpi_code=code)
     return number
 
 
@@ -316,7 +365,8 @@ def check_formula(expr, known_codes=None):
     known = None if known_codes is None else set(known_codes)
     for kind, argument in program:
         if kind == "load" and known is not None and argument not in known:
-            raise FormulaError(f'Unknown KPI code "{argument}" in formula', argument)
+            message = f'Unknown KPI code "{argument}" in formula'
+            raise FormulaError("unknown_code", message, argument, kpi_code=argument)
     return {argument for kind, argument in program if kind == "load"}
 
 
@@ -385,5 +435,6 @@ def evaluation_order(graph):
     order, cycle = _search(graph)
     if cycle:
         loop = " → ".join(cycle)
-        raise FormulaError(f"KPI formulas refer to each other in a loop: {loop}", loop)
+        message = f"KPI formulas refer to each other in a loop: {loop}"
+        raise FormulaError("loop", message, loop, loop=loop)
     return order

@@ -2,20 +2,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 PACING = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
-# builtin metrics whose projection adds the probability-weighted open pipeline
-PIPELINE_REVENUE = {"revenue_ordered", "revenue_invoiced", "revenue_collected"}
-PIPELINE_WON = {"opportunities_won"}
 
 
 def pipeline_kind(kpi):
-    """'revenue' or 'won' for KPIs projected from the pipeline, else False."""
-    if kpi.kpi_type != "builtin":
-        return False
-    if kpi.builtin_metric in PIPELINE_REVENUE:
-        return "revenue"
-    if kpi.builtin_metric in PIPELINE_WON:
-        return "won"
-    return False
+    """'revenue' or 'won' for KPIs projected from the pipeline, else False:
+    the ``projection`` the metric registry declares for a builtin KPI's
+    metric (``sales.assessment.kpi._get_builtin_spec``)."""
+    spec = kpi._get_builtin_spec()
+    return (spec and spec.projection) or False
 
 
 def is_cumulative(kpi):
@@ -25,7 +19,7 @@ def is_cumulative(kpi):
 
 class SalesAssessmentEvaluationLine(models.Model):
     """Adds pacing and projection to a KPI of an evaluation, computed for a
-    whole cycle at each refresh (see ``sales.assessment.cycle._prepare_line_figures``)."""
+    whole cycle at each refresh (see :meth:`_prepare_line_figures`)."""
 
     _inherit = "sales.assessment.evaluation.line"
 
@@ -50,6 +44,16 @@ class SalesAssessmentEvaluationLine(models.Model):
     def _compute_has_projection(self):
         for line in self:
             line.has_projection = line._pipeline_kind() is not False
+
+    @api.model
+    def _prepare_line_figures(self, run, vals_list):
+        """The line figures a refresh of an open cycle writes carry the pacing
+        and projection too: same query, no query more (the close's figures
+        are final: pacing is about the rest of an open cycle)."""
+        vals_list = super()._prepare_line_figures(run, vals_list)
+        if run.closing or run.cycle.state != "open" or not vals_list:
+            return vals_list
+        return run.cycle._add_line_pacing_vals(run.rows, vals_list)
 
     def _pipeline_kind(self):
         self.ensure_one()

@@ -12,7 +12,7 @@ class SalesAssessmentMetricActivities(models.AbstractModel):
     _inherit = "sales.assessment.metric"
 
     @metric("activities_done", _lt("Activities Done"), "mail.message", "count_rows",
-            ("mail.message", "crm.team.member"))
+            ("mail.message", "crm.team.member"), unit="count")
     def _metric_activities_done(self, period):
         start, stop = self._bounds(period)
         if period.group == "team":

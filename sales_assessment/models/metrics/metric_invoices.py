@@ -15,7 +15,7 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
     _inherit = "sales.assessment.metric"
 
     @metric("revenue_invoiced", _lt("Revenue Invoiced"), "account.move", "sum",
-            INVOICE_SOURCES)
+            INVOICE_SOURCES, unit="monetary", projection="revenue")
     def _metric_revenue_invoiced(self, period):
         # as account.invoice.report: the product lines in company currency,
         # stored per invoice (see account_move.py; an invoice without product
@@ -31,7 +31,7 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
         )
 
     @metric("revenue_collected", _lt("Revenue Collected"), "account.move.line", "sum",
-            INVOICE_SOURCES)
+            INVOICE_SOURCES, unit="monetary", projection="revenue")
     def _metric_revenue_collected(self, period):
         # the reconciliations of the company that may hold a payment of the
         # period (a payment's date is at most the later of its two dates),

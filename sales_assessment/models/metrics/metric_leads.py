@@ -38,26 +38,28 @@ class SalesAssessmentMetricLeads(models.AbstractModel):
         return SourceRows(self._lead_source(period, "date_closed"), value)
 
     @metric("opportunities_won", _lt("Opportunities Won"), "crm.lead", "count_rows",
-            LEAD_SOURCES)
+            LEAD_SOURCES, unit="count", projection="won")
     def _metric_opportunities_won(self, period):
         return self._closed_lead_rows(period, SQL("CASE WHEN src.won THEN 1 END"))
 
+    # fewer lost opportunities is better
     @metric("opportunities_lost", _lt("Opportunities Lost"), "crm.lead", "count_rows",
-            LEAD_SOURCES)
+            LEAD_SOURCES, unit="count", direction="lower")
     def _metric_opportunities_lost(self, period):
         return self._closed_lead_rows(period, SQL("CASE WHEN src.lost THEN 1 END"))
 
-    @metric("win_rate", _lt("Win Rate"), "crm.lead", "avg", LEAD_SOURCES)
+    @metric("win_rate", _lt("Win Rate"), "crm.lead", "avg", LEAD_SOURCES, unit="percent")
     def _metric_win_rate(self, period):
         return self._closed_lead_rows(
             period, SQL("CASE WHEN src.won THEN 100.0 WHEN src.lost THEN 0.0 END"))
 
-    @metric("leads_created", _lt("Leads Created"), "crm.lead", "count_rows", LEAD_SOURCES)
+    @metric("leads_created", _lt("Leads Created"), "crm.lead", "count_rows", LEAD_SOURCES,
+            unit="count")
     def _metric_leads_created(self, period):
         return SourceRows(self._lead_source(period, "create_date"), SQL("1"))
 
     @metric("avg_sales_cycle_days", _lt("Average Sales Cycle (Days)"), "crm.lead", "avg",
-            LEAD_SOURCES)
+            LEAD_SOURCES, unit="days", direction="lower")
     def _metric_avg_sales_cycle_days(self, period):
         return self._closed_lead_rows(period, SQL(
             "CASE WHEN src.won THEN "

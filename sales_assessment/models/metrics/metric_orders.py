@@ -10,8 +10,6 @@ from ..sales_assessment_metric import SourceRows, metric
 ORDER_SOURCES = ("sale.order.line", "res.partner", "sale.order")
 
 
-
-
 class SalesAssessmentMetricOrders(models.AbstractModel):
     """Metrics of confirmed sale orders and of the customers who placed them,
     by order salesperson (or team) and local order date."""
@@ -37,17 +35,18 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
 
     # as sale.report: the untaxed subtotals of the product lines, in company
     # currency, stored per order (an order without product line counts for 0)
-    @metric("revenue_ordered", _lt("Revenue Ordered"), "sale.order", "sum", ORDER_SOURCES)
+    @metric("revenue_ordered", _lt("Revenue Ordered"), "sale.order", "sum", ORDER_SOURCES,
+            unit="monetary", projection="revenue")
     def _metric_revenue_ordered(self, period):
         return SourceRows(self._order_source(period), SQL("src.amount"))
 
     @metric("orders_count", _lt("Confirmed Orders"), "sale.order", "count_rows",
-            ORDER_SOURCES)
+            ORDER_SOURCES, unit="count")
     def _metric_orders_count(self, period):
         return SourceRows(self._order_source(period), SQL("1"))
 
     @metric("avg_order_value", _lt("Average Order Value"), "sale.order", "avg",
-            ORDER_SOURCES)
+            ORDER_SOURCES, unit="monetary")
     def _metric_avg_order_value(self, period):
         return SourceRows(self._order_source(period), SQL("src.amount"))
 
@@ -74,7 +73,8 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
     # a customer whose first confirmed order in the company falls in the
     # period, for the salesperson (team) of that first order: the first order
     # of each customer of the period is probed on the customer index
-    @metric("new_customers", _lt("New Customers"), "res.partner", "count_rows", ORDER_SOURCES)
+    @metric("new_customers", _lt("New Customers"), "res.partner", "count_rows", ORDER_SOURCES,
+            unit="count")
     def _metric_new_customers(self, period):
         start, stop = self._bounds(period)
         return SQL(
@@ -91,14 +91,15 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
         )
 
     @metric("repeat_customer_rate", _lt("Repeat Customer Rate"), "res.partner", "avg",
-            ORDER_SOURCES)
+            ORDER_SOURCES, unit="percent")
     def _metric_repeat_customer_rate(self, period):
         start, stop = self._bounds(period)
         repeat = SQL("CASE WHEN %s THEN 100.0 ELSE 0.0 END",
                      self._ordered_between(period, datetime.min, start))
         return self._customer_order_rows(start, stop, period, repeat)
 
-    @metric("churn_rate", _lt("Churn Rate"), "res.partner", "avg", ORDER_SOURCES)
+    @metric("churn_rate", _lt("Churn Rate"), "res.partner", "avg", ORDER_SOURCES,
+            unit="percent", direction="lower")
     def _metric_churn_rate(self, period):
         start, stop = self._bounds(period)
         prev_from, prev_to = periods.previous_period(period.date_from, period.date_to)
