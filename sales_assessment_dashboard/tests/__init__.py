@@ -7,4 +7,3 @@ from . import test_xlsx
 from . import test_spreadsheet_dashboard
 from . import test_tour
 from . import test_privacy_files
-from . import test_privacy_files
