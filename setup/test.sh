@@ -79,6 +79,11 @@ template_db() {
             { tail -20 "$LOG_DIR/template.log" >&2; return 1; }
         sa_psql -qc "alter database ${name}_tmp rename to $name" >/dev/null || return 1
     fi
+    # the template's attachments (web assets) follow its name
+    local filestore="$SA_CACHE/data/filestore"
+    if [ -d "$filestore/${name}_tmp" ] && [ ! -d "$filestore/$name" ]; then
+        mv "$filestore/${name}_tmp" "$filestore/$name"
+    fi
     echo "$name"
 }
 

@@ -175,17 +175,14 @@ class SalesAssessmentCycle(models.Model):
             budget.sudo().write({"bonus_total": sum(bonuses.values()), "scale_factor": factor})
             if factor < 1:
                 factors.update(dict.fromkeys(scaled, factor))
-                budget.cycle_id.message_post(
-                    body=_(
-                        "Bonuses of %(template)s (%(total)s) exceed the budget of "
-                        "%(budget)s: scaled by a factor of %(factor)s.",
-                        template=budget.template_id.name,
-                        total=sum(bonuses.values()),
-                        budget=budget.amount,
-                        factor=round(factor, 6),
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
+                # every salesperson reads the cycle's chatter: no amount in it
+                # (the totals stay on the budget, which leaders and managers read)
+                budget.cycle_id._post_workflow_message(_(
+                    "Bonuses of %(template)s exceed its bonus budget: scaled by a factor of "
+                    "%(factor)s (totals on the scorecard's budget).",
+                    template=budget.template_id.name,
+                    factor=round(factor, 6),
+                ))
         return factors
 
     def _prepare_reward_vals_list(self, amounts, factors, kept, rules):

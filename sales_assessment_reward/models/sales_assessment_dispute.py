@@ -246,9 +246,11 @@ class SalesAssessmentDispute(models.Model):
             return bodies
         cycle = corrected.cycle_id
         cycle._check_can_reopen()
-        cycle._do_reopen("\n".join(self.env._(
-            "Dispute of %(user)s accepted: %(answer)s", user=d.user_id.name, answer=d.answer,
-        ) for d in corrected))
+        # the cycle's chatter is read by every salesperson: the reason names
+        # nobody (each dispute and evaluation tells its own correction)
+        cycle._do_reopen(_(
+            "%(count)s accepted disputes correct figures of this cycle: it is closed again "
+            "with them.", count=len(corrected)))
         for dispute in corrected:
             bodies[dispute.id] = dispute._apply_correction()
         cycle._check_can_close()
