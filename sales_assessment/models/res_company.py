@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "sales.assessment.number.mixin"]
 
     sales_assessment_grace_days = fields.Integer(
         string="Assessment Grace Days",
@@ -19,3 +20,8 @@ class ResCompany(models.Model):
         string="Assessment Year Starts In Month",
         default="1",
     )
+
+    @property
+    def _finite_fields(self):
+        # a property, as res.users' SELF_READABLE_FIELDS: each addon adds its settings
+        return (*super()._finite_fields, "sales_assessment_grace_days")

@@ -1,8 +1,9 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "sales.assessment.number.mixin"]
 
     sales_assessment_grace_days = fields.Integer(
         related="company_id.sales_assessment_grace_days", readonly=False
@@ -10,3 +11,14 @@ class ResConfigSettings(models.TransientModel):
     sales_assessment_fiscal_start_month = fields.Selection(
         related="company_id.sales_assessment_fiscal_start_month", readonly=False
     )
+
+    @property
+    def _finite_fields(self):
+        # a property, as res.users' SELF_READABLE_FIELDS: each addon adds its settings
+        return (*super()._finite_fields, "sales_assessment_grace_days")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the settings' own create converts the values before the mixin's create does
+        self._check_finite_vals(vals_list)
+        return super().create(vals_list)

@@ -11,7 +11,9 @@ class SalesAssessmentGrade(models.Model):
 
     _name = "sales.assessment.grade"
     _description = "Assessment Grade"
+    _inherit = ["sales.assessment.number.mixin"]
     _order = "min_score desc, id"
+    _finite_fields = ("min_score",)
 
     name = fields.Char(required=True, translate=True)
     min_score = fields.Float(string="Minimum Score", required=True)

@@ -19,9 +19,10 @@ class SalesAssessmentTarget(models.Model):
 
     _name = "sales.assessment.target"
     _description = "Assessment Target"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sales.assessment.number.mixin"]
     _order = "cycle_id desc, team_id, user_id, kpi_id"
     _check_company_auto = True
+    _finite_fields = ("target_value",)
 
     cycle_id = fields.Many2one(
         "sales.assessment.cycle", required=True, ondelete="cascade", index=True,
@@ -122,6 +123,8 @@ class SalesAssessmentTarget(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the first note formats the value: refuse NaN and infinity before it
+        self._check_finite_vals(vals_list)
         self.env["sales.assessment.cycle"].browse(
             [vals["cycle_id"] for vals in vals_list if vals.get("cycle_id")]
         )._check_targets_editable()

@@ -60,6 +60,8 @@ class SalesAssessmentTemplate(models.Model):
     def _check_weights(self):
         for template in self:
             weights = template.line_ids.mapped("weight")
+            # a NaN stored before the lines refused it must not reach the engine
+            template.line_ids._check_finite_vals([{"weight": weight} for weight in weights])
             if weights and not scoring.check_weights(weights):
                 raise ValidationError(
                     _(
@@ -135,8 +137,10 @@ class SalesAssessmentTemplateLine(models.Model):
 
     _name = "sales.assessment.template.line"
     _description = "Assessment Scorecard KPI"
+    _inherit = ["sales.assessment.number.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
+    _finite_fields = ("weight", "min_achievement", "cap_achievement")
 
     template_id = fields.Many2one(
         "sales.assessment.template", required=True, ondelete="cascade", index=True
@@ -247,7 +251,9 @@ class SalesAssessmentTemplateBand(models.Model):
 
     _name = "sales.assessment.template.band"
     _description = "Assessment Scoring Band"
+    _inherit = ["sales.assessment.number.mixin"]
     _order = "from_achievement"
+    _finite_fields = ("from_achievement", "score")
 
     line_id = fields.Many2one(
         "sales.assessment.template.line", required=True, ondelete="cascade", index=True

@@ -9,6 +9,8 @@ class SalesAssessmentCycleGenerate(models.TransientModel):
 
     _name = "sales.assessment.cycle.generate"
     _description = "Generate Assessment Cycles"
+    _inherit = ["sales.assessment.number.mixin"]
+    _finite_fields = ("fiscal_year",)
 
     fiscal_year = fields.Integer(
         required=True, default=lambda self: fields.Date.context_today(self).year

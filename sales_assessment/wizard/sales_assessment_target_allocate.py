@@ -14,6 +14,8 @@ class SalesAssessmentTargetAllocate(models.TransientModel):
 
     _name = "sales.assessment.target.allocate"
     _description = "Allocate a Team Target"
+    _inherit = ["sales.assessment.number.mixin"]
+    _finite_fields = ("team_target",)
 
     cycle_id = fields.Many2one("sales.assessment.cycle", required=True)
     kpi_id = fields.Many2one("sales.assessment.kpi", string="KPI", required=True)
@@ -118,6 +120,8 @@ class SalesAssessmentTargetAllocate(models.TransientModel):
 class SalesAssessmentTargetAllocateLine(models.TransientModel):
     _name = "sales.assessment.target.allocate.line"
     _description = "Allocate a Team Target: Member"
+    _inherit = ["sales.assessment.number.mixin"]
+    _finite_fields = ("presence", "weight")
 
     wizard_id = fields.Many2one(
         "sales.assessment.target.allocate", required=True, ondelete="cascade"

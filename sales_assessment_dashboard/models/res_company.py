@@ -38,6 +38,14 @@ class ResCompany(models.Model):
         "the monetary actuals and targets of other people.",
     )
 
+    @property
+    def _finite_fields(self):
+        return (
+            *super()._finite_fields,
+            "sales_assessment_on_track_threshold",
+            "sales_assessment_off_track_threshold",
+        )
+
     def write(self, vals):
         if PACING_FIELDS.intersection(vals):
             self.env.registry.clear_cache()

@@ -16,3 +16,11 @@ class ResConfigSettings(models.TransientModel):
     sales_assessment_hide_amounts = fields.Boolean(
         related="company_id.sales_assessment_hide_amounts", readonly=False
     )
+
+    @property
+    def _finite_fields(self):
+        return (
+            *super()._finite_fields,
+            "sales_assessment_on_track_threshold",
+            "sales_assessment_off_track_threshold",
+        )

@@ -11,3 +11,7 @@ class ResCompany(models.Model):
         help="Rewards above this amount need a sales manager's approval after "
         "the team leader's.",
     )
+
+    @property
+    def _finite_fields(self):
+        return (*super()._finite_fields, "sales_assessment_reward_threshold")

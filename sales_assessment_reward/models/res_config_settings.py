@@ -9,3 +9,7 @@ class ResConfigSettings(models.TransientModel):
         currency_field="currency_id",
         readonly=False,
     )
+
+    @property
+    def _finite_fields(self):
+        return (*super()._finite_fields, "sales_assessment_reward_threshold")

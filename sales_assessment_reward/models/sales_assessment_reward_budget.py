@@ -8,8 +8,10 @@ class SalesAssessmentRewardBudget(models.Model):
 
     _name = "sales.assessment.reward.budget"
     _description = "Assessment Bonus Budget"
+    _inherit = ["sales.assessment.number.mixin"]
     _order = "cycle_id, template_id"
     _check_company_auto = True
+    _finite_fields = ("amount",)
 
     cycle_id = fields.Many2one(
         "sales.assessment.cycle", required=True, ondelete="cascade", index=True,

@@ -12,8 +12,12 @@ class SalesAssessmentRewardRule(models.Model):
 
     _name = "sales.assessment.reward.rule"
     _description = "Assessment Reward Rule"
+    _inherit = ["sales.assessment.number.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
+    _finite_fields = (
+        "min_score", "max_score", "rank_top", "min_achievement", "amount", "amount_cap",
+    )
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
