@@ -21,3 +21,4 @@ from . import test_access_matrix
 from . import test_metric_registry
 from . import test_workflow
 from . import test_domain_kpi_guard
+from . import test_finite_numbers

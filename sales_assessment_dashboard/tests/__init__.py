@@ -7,3 +7,4 @@ from . import test_xlsx
 from . import test_spreadsheet_dashboard
 from . import test_tour
 from . import test_privacy_files
+from . import test_finite_numbers
