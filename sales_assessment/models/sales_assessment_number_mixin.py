@@ -28,12 +28,21 @@ class SalesAssessmentNumberMixin(models.AbstractModel):
                 if fname not in vals:
                     continue
                 problem = numbers.number_problem(vals[fname])
+                if not problem and self._fields[fname].type == "integer" \
+                        and abs(float(vals[fname] or 0)) > numbers.MAX_INTEGER:
+                    problem = "too_large_integer"
                 if problem:
                     self._raise_number_problem(fname, vals[fname], problem)
 
     @api.model
     def _raise_number_problem(self, fname, value, problem):
         label = self._fields[fname]._description_string(self.env)
+        if problem == "too_large_integer":
+            raise ValidationError(_(
+                "%(field)s of %(model)s is too large (%(value)s): enter a whole number of "
+                "at most 2,147,483,647.",
+                field=label, model=self._description, value=value,
+            ))
         if problem == "too_large":
             raise ValidationError(_(
                 "%(field)s of %(model)s is too large (%(value)s): enter a number of at "

@@ -147,3 +147,11 @@ class TestBadFigures(SalesAssessmentCase):
         with self.assertRaisesRegex(UserError, "Ann Seller.*Customer Satisfaction"):
             cycle.with_user(self.manager).action_close()
         self.assertEqual(cycle.state, "open")
+
+    def test_integer_beyond_its_column(self):
+        """An integer setting beyond PostgreSQL's int4 is refused by name, not
+        by a database error."""
+        for value in (2**31, 10**10, 1e12):
+            with self.assertRaisesRegex(ValidationError, "whole number of at most"):
+                self.company.write({"sales_assessment_grace_days": value})
+        self.company.write({"sales_assessment_grace_days": 2**31 - 1})

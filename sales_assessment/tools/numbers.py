@@ -7,6 +7,8 @@ Pure Python, without Odoo: the ORM layer turns a refusal into a translated
 import math
 
 MAX_ABS = 1e12
+# the largest value of an integer column (PostgreSQL int4)
+MAX_INTEGER = 2**31 - 1
 
 
 def number_problem(value):

@@ -8,3 +8,4 @@ from . import test_spreadsheet_dashboard
 from . import test_tour
 from . import test_privacy_files
 from . import test_finite_numbers
+from . import test_reward_total

@@ -10,3 +10,4 @@ from . import test_access
 from . import test_tour
 from . import test_demo
 from . import test_finite_numbers
+from . import test_integrity
