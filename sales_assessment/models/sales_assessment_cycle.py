@@ -60,6 +60,8 @@ class SalesAssessmentCycle(models.Model):
     _order = "date_start desc, period_type, id desc"
     _check_company_auto = True
     _workflow_verbs = ("open", "refresh", "close", "reopen", "cancel", "draft")
+    # who closed it chooses the second approver of its rewards: the workflow's
+    _workflow_fields = ("state", "closed_date", "closed_uid")
 
     name = fields.Char(required=True, tracking=True)
     period_type = fields.Selection(

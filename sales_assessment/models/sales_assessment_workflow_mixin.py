@@ -17,9 +17,10 @@ class SalesAssessmentWorkflowMixin(models.AbstractModel):
     (cycle, evaluation, reward, dispute): the state changes only through
     ``action_<verb>`` → ``_check_can_<verb>()`` → ``_do_<verb>()``.
 
-    - A ``create`` or ``write`` that sets ``state`` from outside that path
-      is refused with a ``UserError``, for managers and the superuser too:
-      ``_do_<verb>`` changes it through :meth:`_write_state`.
+    - A ``create`` or ``write`` that sets ``state`` (or another of
+      ``_workflow_fields``: who approved, when it was closed) from outside
+      that path is refused with a ``UserError``, for managers and the
+      superuser too: ``_do_<verb>`` changes them through :meth:`_write_state`.
     - Each verb of ``_workflow_verbs`` has ``can_<verb>`` and
       ``cannot_<verb>_reason`` fields (declared by the model, computed here
       per user from ``_get_<verb>_refusal()``), and ``_check_can_<verb>()``
@@ -31,6 +32,8 @@ class SalesAssessmentWorkflowMixin(models.AbstractModel):
     _name = "sales.assessment.workflow.mixin"
     _description = "Assessment Workflow"
     _workflow_verbs = ()
+    # what only the workflow writes: the state, and what records who decided
+    _workflow_fields = ("state",)
 
     # ------------------------------------------------------------------
     # State written only by the workflow
@@ -60,22 +63,35 @@ class SalesAssessmentWorkflowMixin(models.AbstractModel):
             return self.create(vals_list)
 
     def _check_state_vals(self, vals, creating=False):
-        if "state" not in vals:
+        fnames = [fname for fname in self._workflow_fields if fname in vals]
+        if not fnames:
             return
         allowed = _STATE_CHANGES.get()
         if creating:
-            default = self._fields["state"].default
-            if (self._name, "create") in allowed or (
-                    default and vals["state"] == default(self)):
+            if (self._name, "create") in allowed or self._is_default_workflow_vals(vals):
                 return
         elif all((self._name, record_id) in allowed for record_id in self.ids):
             return
         raise UserError(_(
             "The status of %(document)s changes only through its buttons (%(verbs)s), "
-            "which check who may do it: it cannot be written directly.",
+            "which check who may do it: %(fields)s cannot be written directly.",
             document=self._description,
             verbs=", ".join(self._workflow_verbs),
+            fields=", ".join(self._fields[fname]._description_string(self.env)
+                             for fname in fnames),
         ))
+
+    def _is_default_workflow_vals(self, vals):
+        """Whether a creation gives the workflow fields what a new record has
+        anyway (the default state, no approver, …)."""
+        for fname in self._workflow_fields:
+            if fname not in vals:
+                continue
+            field = self._fields[fname]
+            default = field.default(self) if field.default else False
+            if (vals[fname] or False) != (default or False):
+                return False
+        return True
 
     @api.model_create_multi
     def create(self, vals_list):

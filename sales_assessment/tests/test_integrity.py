@@ -47,6 +47,15 @@ class TestWorkflowIntegrity(SalesAssessmentCase):
         })
         self.assertEqual(draft.state, "draft")
 
+    def test_closer_is_not_writable(self):
+        """Who closed the cycle is asked for the second approvals: the
+        workflow records it, nobody writes it."""
+        cycle = self.closed()
+        for vals in ({"closed_uid": self.leader.id}, {"closed_date": False}):
+            with self.assertRaisesRegex(UserError, "changes only through its buttons"):
+                cycle.with_user(self.manager).write(vals)
+        self.assertEqual(cycle.closed_uid, self.manager)
+
     def test_reopen_keeps_its_reason_and_history(self):
         cycle = self.closed()
         for reason in (42, ["late orders"], "   ", {"why": "x"}, True):

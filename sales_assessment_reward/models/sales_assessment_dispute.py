@@ -249,7 +249,7 @@ class SalesAssessmentDispute(models.Model):
         # the cycle's chatter is read by every salesperson: the reason names
         # nobody (each dispute and evaluation tells its own correction)
         cycle._do_reopen(_(
-            "%(count)s accepted disputes correct figures of this cycle: it is closed again "
+            "Accepted disputes correct figures of this cycle (%(count)s): it is closed again "
             "with them.", count=len(corrected)))
         for dispute in corrected:
             bodies[dispute.id] = dispute._apply_correction()

@@ -39,6 +39,10 @@ class SalesAssessmentReward(models.Model):
     _check_company_auto = True
     _rec_name = "description"
     _workflow_verbs = ("submit", "approve", "refuse", "done", "cancel", "draft")
+    _workflow_fields = (
+        "state", "approval_level", "leader_approver_id", "manager_approver_id",
+        "refuse_reason", "badge_user_id",
+    )
     _finite_fields = ("amount",)
 
     evaluation_id = fields.Many2one(
@@ -344,7 +348,7 @@ class SalesAssessmentReward(models.Model):
         feedback = _("Approved by %(user)s", user=user.name)
         to_manager = self.filtered(lambda r: r.approval_level == "1" and r.needs_manager)
         # sudo: the approval is written only after _check_can_approve
-        to_manager.sudo().write({"approval_level": "2", "leader_approver_id": user.id})
+        to_manager.sudo()._write_state({"approval_level": "2", "leader_approver_id": user.id})
         to_manager.activity_update(feedback)
         for reward in to_manager:
             reward._post_workflow_message(_(
@@ -388,7 +392,7 @@ class SalesAssessmentReward(models.Model):
             "comment": self.description,
         })
         badge_user._send_badge()
-        self.badge_user_id = badge_user
+        self._write_state({"badge_user_id": badge_user.id})
 
     # ------------------------------------------------------------------
     # Refuse

@@ -42,6 +42,19 @@ class TestRewardIntegrity(RewardCase):
             })
         self.assertEqual(self.reward_a.state, "to_approve")
 
+    def test_approvers_are_not_writable(self):
+        """A manager cannot approve level 1, then name someone else as its
+        approver to give the second approval alone."""
+        self.reward_a.with_user(self.manager).action_approve()
+        self.assertEqual(self.reward_a.leader_approver_id, self.manager)
+        for vals in ({"leader_approver_id": self.leader.id}, {"approval_level": False},
+                     {"manager_approver_id": self.manager.id}, {"refuse_reason": "x"}):
+            with self.assertRaisesRegex(UserError, "changes only through its buttons"):
+                self.reward_a.with_user(self.manager).write(vals)
+        with self.assertRaises(AccessError):
+            self.reward_a.with_user(self.manager).action_approve()
+        self.assertEqual(self.reward_a.state, "to_approve")
+
     def test_context_key_bends_nothing(self):
         self.reward_a.with_user(self.leader).action_approve()
         self.reward_a.with_user(self.manager_2).action_approve()
