@@ -141,13 +141,17 @@ class SalesAssessmentWorkflowMixin(models.AbstractModel):
 
     def _post_workflow_message(self, body, partner_ids=None, subtype_xmlid="mail.mt_note"):
         """Post a workflow step in the chatter as the current user, whether
-        or not they have an email address (the step was checked already)."""
+        or not they have an email address (the step was checked already):
+        the mails it sends come from the company's address then."""
+        author = self.env.user.partner_id
+        email_from = author.email_formatted or self.env.company.partner_id.email_formatted
         # sudo: posting as the system does not need the author's email
         # address; the author stays the user who made the step
         for record in self.sudo():
             record.message_post(
                 body=body,
-                author_id=self.env.user.partner_id.id,
+                author_id=author.id,
+                email_from=email_from or None,
                 partner_ids=partner_ids(record) if callable(partner_ids) else partner_ids,
                 subtype_xmlid=subtype_xmlid,
             )
