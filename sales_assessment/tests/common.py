@@ -1,7 +1,36 @@
+import math
+import re
 from datetime import date, datetime, time
 
 from odoo import Command
+from odoo.api import call_kw
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, new_test_user
+
+
+BAD_NUMBERS = (math.nan, math.inf, -math.inf, 1e308, 1e13)
+
+
+class FiniteNumbersMixin:
+    """Assertions of the typed-number guard (``sales.assessment.number.mixin``)."""
+
+    def assertRefused(self, model, fname, call):
+        """``call(value)`` refuses every bad number with the guard's message."""
+        Model = self.env[model]
+        label = Model._fields[fname]._description_string(self.env)
+        message = rf"^{re.escape(label)} of {re.escape(Model._description)} " \
+                  r"(must be a number|is too large)"
+        for value in BAD_NUMBERS:
+            with self.subTest(field=fname, value=value), \
+                    self.assertRaisesRegex(ValidationError, message):
+                call(value)
+
+    def assertRefusedOverApi(self, records, user, fname):
+        """``write`` as an RPC client calls it, with ``float('nan')``."""
+        label = records._fields[fname]._description_string(self.env)
+        with self.assertRaisesRegex(ValidationError, rf"^{re.escape(label)} of .* must be a number"):
+            call_kw(records.env[records._name].with_user(user), "write",
+                    [records.ids, {fname: float("nan")}], {})
 
 
 class SalesAssessmentCase(TransactionCase):
@@ -47,6 +76,16 @@ class SalesAssessmentCase(TransactionCase):
         })
         cls.date_from = date(2025, 1, 1)
         cls.date_to = date(2025, 3, 31)
+
+    @classmethod
+    def make_other_company_manager(cls):
+        """A sales manager of another company only: (company, user)."""
+        company = cls.env["res.company"].create({"name": "SA Other Company"})
+        manager = new_test_user(
+            cls.env, "sa_other_manager", groups="sales_team.group_sale_manager",
+            name="Oda Other", company_id=company.id, company_ids=[(6, 0, company.ids)],
+        )
+        return company, manager
 
     @classmethod
     def kpi(cls, code):

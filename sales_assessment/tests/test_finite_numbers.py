@@ -1,19 +1,15 @@
-import math
-import re
-
 from odoo import Command
 from odoo.api import call_kw
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import SalesAssessmentCase
+from .common import FiniteNumbersMixin, SalesAssessmentCase
 
-BAD_NUMBERS = (math.nan, math.inf, -math.inf, 1e308, 1e13)
 LIMIT = 1e12
 
 
 @tagged("post_install", "-at_install")
-class TestFiniteNumbers(SalesAssessmentCase):
+class TestFiniteNumbers(FiniteNumbersMixin, SalesAssessmentCase):
     """Numbers typed by users or API clients are finite and at most 1e12 in
     size: NaN, ±infinity, 1e308 and 1e13 are refused with a ValidationError
     naming the field (never a ValueError, an OverflowError or an engine
@@ -37,26 +33,6 @@ class TestFiniteNumbers(SalesAssessmentCase):
             "target_value": 10,
         })
         cls.grade = cls.env["sales.assessment.grade"].create({"name": "SA G", "min_score": 10})
-
-    def assertRefused(self, model, fname, call):
-        """``call(value)`` refuses every bad number with the guard's message."""
-        Model = self.env[model]
-        label = Model._fields[fname]._description_string(self.env)
-        message = rf"^{re.escape(label)} of {re.escape(Model._description)} " \
-                  r"(must be a number|is too large)"
-        for value in BAD_NUMBERS:
-            with self.subTest(field=fname, value=value), \
-                    self.assertRaisesRegex(ValidationError, message):
-                call(value)
-
-    def assertRefusedOverApi(self, records, user, fname):
-        """``write`` as an RPC client calls it, with ``float('nan')``."""
-        label = records._fields[fname]._description_string(self.env)
-        with self.assertRaisesRegex(ValidationError, rf"^{re.escape(label)} of .* must be a number"):
-            call_kw(records.env[records._name].with_user(user), "write",
-                    [records.ids, {fname: float("nan")}], {})
-
-    # -- targets
 
     def new_target(self, value, user=None):
         return self.env["sales.assessment.target"].with_user(self.manager).create({

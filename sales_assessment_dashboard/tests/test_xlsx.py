@@ -5,7 +5,7 @@ from datetime import date
 import openpyxl
 import xlsxwriter
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from ..models.sales_assessment_xlsx import add_worksheet
 from .common import DashboardCase
@@ -131,12 +131,7 @@ class TestXlsxDownload(DashboardCase, HttpCase):
         super().setUpClass()
         cls.make_order(cls.user_a, cls.customers[0], 600, date(2025, 1, 10))
         cls.make_order(cls.user_b, cls.customers[1], 900, date(2025, 1, 10))
-        cls.other_company = cls.env["res.company"].create({"name": "SA Other Company"})
-        cls.other_manager = new_test_user(
-            cls.env, "sa_other_manager", groups="sales_team.group_sale_manager",
-            name="Oda Other", company_id=cls.other_company.id,
-            company_ids=[(6, 0, cls.other_company.ids)],
-        )
+        cls.other_company, cls.other_manager = cls.make_other_company_manager()
 
     def setUp(self):
         super().setUp()

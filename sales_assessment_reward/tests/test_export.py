@@ -3,7 +3,7 @@ import zipfile
 
 import openpyxl
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import RewardCase
 
@@ -122,12 +122,7 @@ class TestPayoutDownload(PayoutCase, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.other_company = cls.env["res.company"].create({"name": "SA Other Company"})
-        cls.other_manager = new_test_user(
-            cls.env, "sa_other_manager", groups="sales_team.group_sale_manager",
-            name="Oda Other", company_id=cls.other_company.id,
-            company_ids=[(6, 0, cls.other_company.ids)],
-        )
+        cls.other_company, cls.other_manager = cls.make_other_company_manager()
 
     def setUp(self):
         super().setUp()

@@ -1,20 +1,18 @@
-import math
-import re
-
 from odoo.api import call_kw
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.sales_assessment.tests.common import FiniteNumbersMixin
+
 from .common import RewardCase
 
-BAD_NUMBERS = (math.nan, math.inf, -math.inf, 1e308, 1e13)
 LIMIT = 1e12
 RULE_NUMBERS = ("min_score", "max_score", "min_achievement", "amount", "amount_cap",
                 "rank_top")
 
 
 @tagged("post_install", "-at_install")
-class TestRewardFiniteNumbers(RewardCase):
+class TestRewardFiniteNumbers(FiniteNumbersMixin, RewardCase):
     """Amounts, caps, score and rank conditions of rules, budgets and the
     approval threshold are finite and at most 1e12 in size: NaN, ±infinity,
     1e308 and 1e13 are refused with a ValidationError naming the field, on
@@ -29,26 +27,6 @@ class TestRewardFiniteNumbers(RewardCase):
         cls.budget = cls.env["sales.assessment.reward.budget"].create({
             "cycle_id": cls.cycle.id, "template_id": cls.template.id, "amount": 500,
         })
-
-    def assertRefused(self, model, fname, call):
-        """``call(value)`` refuses every bad number with the guard's message."""
-        Model = self.env[model]
-        label = Model._fields[fname]._description_string(self.env)
-        message = rf"^{re.escape(label)} of {re.escape(Model._description)} " \
-                  r"(must be a number|is too large)"
-        for value in BAD_NUMBERS:
-            with self.subTest(field=fname, value=value), \
-                    self.assertRaisesRegex(ValidationError, message):
-                call(value)
-
-    def assertRefusedOverApi(self, records, user, fname):
-        """``write`` as an RPC client calls it, with ``float('nan')``."""
-        label = records._fields[fname]._description_string(self.env)
-        with self.assertRaisesRegex(ValidationError, rf"^{re.escape(label)} of .* must be a number"):
-            call_kw(records.env[records._name].with_user(user), "write",
-                    [records.ids, {fname: float("nan")}], {})
-
-    # -- rules
 
     def new_rule(self, **values):
         return self.Rule.with_user(self.manager).create(dict({
