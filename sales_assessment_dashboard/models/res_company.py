@@ -34,8 +34,10 @@ class ResCompany(models.Model):
     )
     sales_assessment_hide_amounts = fields.Boolean(
         string="Hide Amounts From Salespeople",
+        default=True,
         help="Salespeople see the ranks and scores of the leaderboard, but not "
-        "the monetary actuals and targets of other people.",
+        "the monetary actuals and targets of other people (on by default: "
+        "a salesperson sees only their own figures).",
     )
 
     @property

@@ -29,7 +29,14 @@ class TestLeaderboard(DashboardCase):
             [("cycle_id", "=", self.cycle.id)]
         )
 
+    def test_hidden_by_default(self):
+        """A new company hides other people's amounts from salespeople."""
+        company = self.env["res.company"].create({"name": "SA New Company"})
+        self.assertTrue(company.sales_assessment_hide_amounts)
+
     def test_ranks_and_top_three(self):
+        # a company that chose to show the amounts to everyone
+        self.company.sales_assessment_hide_amounts = False
         rows = self.board(self.user_a)
         self.assertEqual(rows.user_id, self.user_a | self.user_b | self.user_c)
         by_user = {row.user_id: row for row in rows}
