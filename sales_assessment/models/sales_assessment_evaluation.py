@@ -73,7 +73,7 @@ class SalesAssessmentEvaluation(models.Model):
         "mail.thread", "mail.activity.mixin", "sales.assessment.workflow.mixin",
         "sales.assessment.bulk.mixin",
     ]
-    _order = "cycle_id desc, template_id, rank, id"
+    _order = "cycle_id, template_id, rank, id"  # the cycle's order: newest first
     _check_company_auto = True
     _workflow_verbs = ("confirm",)
     _rec_names_search = ["user_id", "team_id", "cycle_id"]

@@ -20,7 +20,7 @@ class SalesAssessmentTarget(models.Model):
     _name = "sales.assessment.target"
     _description = "Assessment Target"
     _inherit = ["mail.thread", "sales.assessment.number.mixin"]
-    _order = "cycle_id desc, team_id, user_id, kpi_id"
+    _order = "cycle_id, team_id, user_id, kpi_id"  # the cycle's order: newest first
     _check_company_auto = True
     _finite_fields = ("target_value",)
 

@@ -24,3 +24,4 @@ from . import test_domain_kpi_guard
 from . import test_finite_numbers
 from . import test_integrity
 from . import test_settings
+from . import test_default_order

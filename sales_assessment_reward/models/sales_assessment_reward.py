@@ -35,7 +35,7 @@ class SalesAssessmentReward(models.Model):
         "mail.thread", "mail.activity.mixin", "sales.assessment.workflow.mixin",
         "sales.assessment.number.mixin",
     ]
-    _order = "cycle_id desc, user_id, id"
+    _order = "cycle_id, user_id, id"  # the cycle's order: newest first
     _check_company_auto = True
     _rec_name = "description"
     _workflow_verbs = ("submit", "approve", "refuse", "done", "cancel", "draft")

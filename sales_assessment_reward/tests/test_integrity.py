@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -91,6 +93,14 @@ class TestRewardIntegrity(RewardCase):
         reward_b.with_user(self.leader).action_submit()
         reward_b.with_user(self.leader).action_refuse("Not this quarter")
         self.assertEqual(reward_b.state, "refused")
+
+    def test_newest_cycle_first(self):
+        older = self.closed_cycle({self.user_a: 90.0}, date_from=date(2024, 1, 1),
+                                  date_to=date(2024, 3, 31), name="SA older")
+        rewards = self.env["sales.assessment.reward"].search(
+            [("cycle_id", "in", (older | self.cycle).ids)])
+        self.assertEqual(rewards[0].cycle_id, self.cycle)
+        self.assertEqual(rewards[-1].cycle_id, older)
 
     def test_can_fields_follow_the_user(self):
         self.assertTrue(self.reward_a.with_user(self.leader).can_approve)
