@@ -286,3 +286,20 @@ def test_utc_bounds_contain_exactly_the_local_days(periods, day, length, tz_name
     assert periods.local_date(start, tz_name) == day
     assert periods.local_date(stop - timedelta(microseconds=1), tz_name) == end
     assert periods.local_date(stop, tz_name) == end + timedelta(days=1)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-03", True), ("2026-Q1", True), ("FY2026-H2", True), ("2026", True),
+    ("2026-01-05 → 2026-02-10", True), ("Spring push", False), ("", False),
+    ("2026-Q5", False), ("2026-13x", False),
+])
+def test_is_period_label(periods, text, expected):
+    assert periods.is_period_label(text) is expected
+
+
+@given(st.sampled_from(["month", "quarter", "half", "year"]),
+       st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 1)),
+       st.integers(min_value=1, max_value=12))
+def test_every_label_is_a_period_label(periods, period_type, day, start_month):
+    start, end = periods.period_bounds(period_type, day, start_month)
+    assert periods.is_period_label(periods.period_label(period_type, start, end, start_month))

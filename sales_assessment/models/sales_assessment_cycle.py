@@ -12,6 +12,7 @@ from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
+from ..tools import periods
 from .sales_assessment_kpi import Period
 
 _logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class SalesAssessmentCycle(models.Model):
     # who closed it chooses the second approver of its rewards: the workflow's
     _workflow_fields = ("state", "closed_date", "closed_uid")
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, tracking=True, default=lambda self: self._default_name())
     period_type = fields.Selection(
         [
             ("month", "Month"),
@@ -75,8 +76,10 @@ class SalesAssessmentCycle(models.Model):
         required=True,
         default="month",
     )
-    date_start = fields.Date(required=True, tracking=True)
-    date_end = fields.Date(required=True, tracking=True)
+    date_start = fields.Date(
+        required=True, tracking=True, default=lambda self: self._default_period()[0])
+    date_end = fields.Date(
+        required=True, tracking=True, default=lambda self: self._default_period()[1])
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -91,7 +94,10 @@ class SalesAssessmentCycle(models.Model):
         "order placed at 01:00 on 1 January in Shanghai belongs to January.",
     )
     template_ids = fields.Many2many(
-        "sales.assessment.template", string="Scorecards", check_company=True
+        "sales.assessment.template", string="Scorecards", check_company=True,
+        default=lambda self: self._default_template_ids(),
+        help="The scorecards applied in the cycle: by default every active scorecard "
+        "of the company.",
     )
     evaluation_ids = fields.One2many(
         "sales.assessment.evaluation", "cycle_id", string="Evaluations"
@@ -131,12 +137,56 @@ class SalesAssessmentCycle(models.Model):
     target_count = fields.Integer(compute="_compute_evaluation_count")
 
     @api.model
-    def _default_tz(self):
-        """The company's working-hours timezone, else the user's, else UTC."""
-        company = self.env["res.company"].browse(
+    def _default_company(self):
+        return self.env["res.company"].browse(
             self.env.context.get("default_company_id")
         ) or self.env.company
-        return company.resource_calendar_id.tz or self.env.user.tz or "UTC"
+
+    @api.model
+    def _default_tz(self):
+        """The company's working-hours timezone, else the user's, else UTC."""
+        return self._default_company().resource_calendar_id.tz or self.env.user.tz or "UTC"
+
+    @api.model
+    def _fiscal_start_month(self, company=None):
+        company = company or self._default_company()
+        return int(company.sales_assessment_fiscal_start_month or 1)
+
+    @api.model
+    def _default_period(self, period_type=None, day=None):
+        """(start, end) of the period of the default type holding today: a new
+        cycle is the current month unless the form asks for another type."""
+        period_type = period_type or self.env.context.get("default_period_type") or "month"
+        if period_type == "custom":
+            period_type = "month"
+        day = day or fields.Date.context_today(self.with_context(tz=self._default_tz()))
+        return periods.period_bounds(period_type, day, self._fiscal_start_month())
+
+    @api.model
+    def _default_name(self):
+        """The label of the default period, e.g. 2026-12 or 2026-Q4."""
+        period_type = self.env.context.get("default_period_type") or "month"
+        start, end = self._default_period(period_type)
+        return periods.period_label(period_type, start, end, self._fiscal_start_month())
+
+    @api.model
+    def _default_template_ids(self):
+        return self.env["sales.assessment.template"].search(
+            [("company_id", "in", [self._default_company().id, False])])
+
+    @api.onchange("period_type", "date_start")
+    def _onchange_period_type(self):
+        """A month, quarter, half or year starts and ends on its bounds: the
+        form snaps the dates to the period holding the start, and names a
+        cycle still unnamed, or still named by a period label."""
+        if self.period_type == "custom" or not self.date_start:
+            return
+        fiscal = self._fiscal_start_month(self.company_id)
+        self.date_start, self.date_end = periods.period_bounds(
+            self.period_type, self.date_start, fiscal)
+        if not self.name or periods.is_period_label(self.name):
+            self.name = periods.period_label(
+                self.period_type, self.date_start, self.date_end, fiscal)
 
     def _compute_evaluation_count(self):
         evaluations = dict(

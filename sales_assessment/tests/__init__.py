@@ -25,3 +25,4 @@ from . import test_finite_numbers
 from . import test_integrity
 from . import test_settings
 from . import test_default_order
+from . import test_cycle_defaults

@@ -27,6 +27,7 @@ Contract:
 
 import calendar
 import math
+import re
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Context, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -155,6 +156,16 @@ def period_label(period_type, date_start, date_end, fiscal_start_month=1):
         if bounds == (date_start, date_end):
             return _standard_label(period_type, date_start, start_month)
     return f"{date_start.isoformat()} → {date_end.isoformat()}"
+
+
+_LABEL_RE = re.compile(
+    r"^(FY)?\d{4}(-\d{2}|-Q[1-4]|-H[12])?$|^\d{4}-\d{2}-\d{2} → \d{4}-\d{2}-\d{2}$")
+
+
+def is_period_label(text):
+    """Return whether ``text`` is a label :func:`period_label` gives (a name
+    that still names a period, not one a user chose)."""
+    return bool(_LABEL_RE.match(text or ""))
 
 
 def _is_whole_months(date_start, date_end):
