@@ -40,6 +40,7 @@ class SalesAssessmentTarget(models.Model):
     )
     target_value = fields.Float(string="Target", required=True, tracking=True)
     unit = fields.Selection(related="kpi_id.unit")
+    currency_id = fields.Many2one(related="company_id.currency_id")
     company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True)
     cycle_state = fields.Selection(related="cycle_id.state", string="Cycle Status")
     note = fields.Char(tracking=True)
@@ -129,13 +130,27 @@ class SalesAssessmentTarget(models.Model):
             [vals["cycle_id"] for vals in vals_list if vals.get("cycle_id")]
         )._check_targets_editable()
         self._check_duplicate_vals(vals_list)
-        targets = super().create(vals_list)
+        targets = super().create([self._prepare_team_vals(vals) for vals in vals_list])
         for target in targets:
-            target.message_post(
+            # a log note, as tracking writes it: no sender address needed
+            target._message_log(
                 body=_("Target set to %(value)s.", value=target._format_target_value()),
-                subtype_xmlid="mail.mt_note",
             )
         return targets
+
+    @api.model
+    def _prepare_team_vals(self, vals):
+        """A salesperson's target is for the team they sell for, unless told."""
+        if vals.get("user_id") and not vals.get("team_id"):
+            team = self.env["res.users"].browse(vals["user_id"]).sale_team_id
+            if team:
+                return dict(vals, team_id=team.id)
+        return vals
+
+    @api.onchange("user_id")
+    def _onchange_user_id(self):
+        if self.user_id and not self.team_id:
+            self.team_id = self.user_id.sale_team_id
 
     def _format_target_value(self):
         """The target as its KPI shows it: an amount in the company's currency,
