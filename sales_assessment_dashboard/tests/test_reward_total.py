@@ -34,3 +34,8 @@ class TestRewardTotal(DashboardCase):
         rewards[1].action_cancel()
         evaluation.invalidate_recordset(["reward_total"])
         self.assertEqual(evaluation.reward_total, 500)
+        # a penalty alone is a negative total, not its size
+        rewards[1].action_draft()
+        rewards[0].action_cancel()
+        evaluation.invalidate_recordset(["reward_total"])
+        self.assertEqual(evaluation.reward_total, -200)

@@ -445,11 +445,11 @@ class SalesAssessmentReward(models.Model):
         self._check_can("done")
 
     def _do_done(self):
-        for reward in self:
-            reward._write_state({
-                "state": "done",
-                "payout_date": reward.payout_date or fields.Date.context_today(self),
-            })
+        # two writes for a whole payout, not one per proposal
+        dated = self.filtered("payout_date")
+        dated._write_state({"state": "done"})
+        (self - dated)._write_state(
+            {"state": "done", "payout_date": fields.Date.context_today(self)})
         self.activity_update()
 
     def action_cancel(self):

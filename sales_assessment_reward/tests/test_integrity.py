@@ -32,6 +32,9 @@ class TestRewardIntegrity(RewardCase):
         self.assertFalse(self.reward_a.manager_approver_id)
         self.assertEqual(self.reward_a.activity_ids.user_id, self.manager,
                          "one activity, for the manager who closed the cycle")
+        notes = self.reward_a.message_ids.filtered(
+            lambda m: "Approved by the team leader" in (m.body or ""))
+        self.assertEqual(len(notes), 1, "the proposal was approved once")
 
     def test_state_is_not_writable(self):
         for user in (self.manager, self.env.user):
