@@ -286,3 +286,69 @@ def test_gate_compares_the_unrounded_achievement(scoring):
     assert line["score"] == 0.0
     bands = [(80, 100)]
     assert scoring.score_line(79999.99, 100000, method="bands", bands=bands)["score"] == 0.0
+
+
+# --- scorecards with lines without target ------------------------------------
+
+
+def test_scorecard_without_target_rescales_weights(scoring):
+    # 40 / 60 / 0-without-target: the two lines with a target weigh 40 and 60
+    lines, total = scoring.scorecard([(80.0, 40.0), (None, 30.0), (100.0, 30.0)])
+    assert lines == [(57.1429, 45.7143), (None, None), (42.8571, 42.8571)]
+    assert total == 88.57
+
+
+def test_scorecard_all_with_target_is_weighted_and_total(scoring):
+    lines, total = scoring.scorecard([(80.0, 40.0), (90.0, 60.0)])
+    assert lines == [(40.0, scoring.weighted(80.0, 40.0)), (60.0, scoring.weighted(90.0, 60.0))]
+    assert total == scoring.total([32.0, 54.0]) == 86.0
+
+
+def test_scorecard_without_any_target_has_no_total(scoring):
+    lines, total = scoring.scorecard([(None, 50.0), (None, 50.0)])
+    assert lines == [(None, None), (None, None)]
+    assert total is None
+    assert scoring.scorecard([]) == ([], None)
+
+
+def test_scorecard_counted_weights_zero(scoring):
+    assert scoring.scorecard([(80.0, 0.0), (None, 100.0)]) == ([(0.0, 0.0), (None, None)], 0.0)
+
+
+def test_scorecard_refuses_bad_numbers(scoring):
+    with pytest.raises(scoring.ScoringError):
+        scoring.scorecard([(80.0, float("nan"))])
+    with pytest.raises(scoring.ScoringError):
+        scoring.scorecard([(80.0, -10.0), (50.0, 110.0)])
+
+
+_weights = st.floats(min_value=0.01, max_value=100, allow_nan=False)
+_scores = st.one_of(st.none(), st.floats(min_value=0, max_value=500, allow_nan=False))
+
+
+@given(st.lists(st.tuples(_scores, _weights), min_size=1, max_size=12))
+def test_scorecard_counted_weights_sum_100(scoring, lines):
+    result, total = scoring.scorecard(lines)
+    counted = [weight for weight, _weighted in result if weight is not None]
+    if not counted:
+        assert total is None
+        return
+    assert abs(sum(counted) - 100) < 0.0001 * len(counted) + 1e-9
+    # every line without target is left out, every other one counts
+    assert [w is None for w, _ws in result] == [points is None for points, _w in lines]
+
+
+@given(st.lists(st.tuples(_scores, _weights), min_size=1, max_size=12))
+def test_scorecard_total_between_lowest_and_highest_score(scoring, lines):
+    """The total is a weighted mean of the scores that count."""
+    _result, total = scoring.scorecard(lines)
+    scores = [points for points, _w in lines if points is not None]
+    if scores:
+        assert min(scores) - 0.01 * len(scores) <= total <= max(scores) + 0.01 * len(scores)
+
+
+@given(st.lists(st.tuples(st.floats(min_value=0, max_value=500, allow_nan=False), _weights),
+                min_size=1, max_size=12), st.floats(min_value=0, max_value=500, allow_nan=False))
+def test_scorecard_line_without_target_never_moves_total_by_itself(scoring, lines, weight):
+    """Adding a line without target is the same as leaving it out."""
+    assert scoring.scorecard(lines)[1] == scoring.scorecard([*lines, (None, weight)])[1]

@@ -135,6 +135,10 @@ class SalesAssessmentCycle(models.Model):
     cannot_draft_reason = fields.Char(compute="_compute_can_workflow")
     evaluation_count = fields.Integer(compute="_compute_evaluation_count")
     target_count = fields.Integer(compute="_compute_evaluation_count")
+    missing_target_count = fields.Integer(
+        compute="_compute_missing_target_count", string="Missing Targets",
+        help="KPIs of the cycle's scorecards that have no target for a salesperson or team "
+             "assessed in the cycle. They show their actual but do not count.")
 
     @api.model
     def _default_company(self):
@@ -402,15 +406,139 @@ class SalesAssessmentCycle(models.Model):
         self._check_can("draft")
 
     def action_open(self):
+        """Open the cycles; say how many targets are missing, if any: those
+        KPIs will show their actual and count for nothing."""
         cycles = self._workflow_records()
         cycles._check_can_open()
         cycles._do_open()
-        return True
+        missing = sum(len(cycle._get_missing_targets()) for cycle in cycles)
+        if not missing:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "title": _("Targets missing"),
+                "message": _(
+                    "%(count)s targets are missing: those KPIs show their actual but do not "
+                    "count, and an evaluation without any target gets no score, grade or rank. "
+                    "Set them, or copy the previous cycle's targets.", count=missing),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _do_open(self):
         self._write_state({"state": "open"})
         self._action_refresh()
         self._schedule_manual_value_activities()
+        for cycle in self:
+            missing = len(cycle._get_missing_targets())
+            if missing:
+                cycle._post_workflow_message(_(
+                    "Cycle opened with %(count)s targets missing: those KPIs do not count "
+                    "until a target is set.", count=missing))
+
+    # ------------------------------------------------------------------
+    # Targets missing, and the previous cycle's
+    # ------------------------------------------------------------------
+
+    @api.depends("state", "template_ids", "target_ids", "date_start", "date_end")
+    def _compute_missing_target_count(self):
+        for cycle in self:
+            cycle.missing_target_count = (
+                len(cycle._get_missing_targets()) if cycle.id and cycle.state != "cancel" else 0)
+
+    def _get_missing_targets(self):
+        """Return the set of (kpi_id, 'user'|'team', subject_id) of the
+        cycle's scorecards that have no target in the cycle: read from the
+        lines once the cycle is open, from the scorecards' subjects before."""
+        self.ensure_one()
+        Line = self.env["sales.assessment.evaluation.line"]
+        if self.state in ("open", "closed"):
+            Line.flush_model(["has_target", "cycle_id"])
+            self.env.cr.execute(SQL(
+                "SELECT DISTINCT line.kpi_id, tmpl.subject_type, "
+                "CASE WHEN tmpl.subject_type = 'team' THEN ev.team_id ELSE ev.user_id END "
+                "FROM sales_assessment_evaluation_line line "
+                "JOIN sales_assessment_evaluation ev ON ev.id = line.evaluation_id "
+                "JOIN sales_assessment_template tmpl ON tmpl.id = ev.template_id "
+                "WHERE ev.cycle_id = %s AND NOT line.has_target",
+                self.id,
+            ))
+            return set(self.env.cr.fetchall())
+        # sudo: the subjects of the scorecards, whoever reads the cycle
+        targets = Line._get_target_map(self)
+        missing = set()
+        for template in self.sudo().template_ids:
+            kpis = template.line_ids.kpi_id.ids
+            for subject_id in template._get_subject_teams(self):
+                missing.update(
+                    (kpi_id, template.subject_type, subject_id) for kpi_id in kpis
+                    if (kpi_id, template.subject_type, subject_id) not in targets)
+        return missing
+
+    def _get_previous_cycle(self):
+        """Return the latest earlier cycle of the same period type and
+        company, cancelled ones left out (empty when there is none)."""
+        self.ensure_one()
+        return self.search([
+            ("company_id", "=", self.company_id.id),
+            ("period_type", "=", self.period_type),
+            ("date_start", "<", self.date_start),
+            ("state", "!=", "cancel"),
+            ("id", "!=", self.id),
+        ], order="date_start desc, id desc", limit=1)
+
+    def action_copy_previous_targets(self):
+        """Copy the targets of the previous cycle (the latest earlier one of
+        the same period type and company) for the salespeople, teams and KPIs
+        of the cycle's scorecards still without one. An open cycle is
+        refreshed so that the copied targets count at once."""
+        self.ensure_one()
+        if self.state not in ("draft", "open"):
+            raise UserError(_(
+                "Targets are copied into a draft or open cycle: %(name)s is %(state)s.",
+                name=self.name, state=dict(self._fields["state"]._description_selection(
+                    self.env))[self.state]))
+        previous = self._get_previous_cycle()
+        if not previous:
+            raise UserError(_(
+                "There is no earlier %(period)s cycle of %(company)s to copy targets from: "
+                "set the targets of %(name)s, or allocate a team target with the wizard.",
+                period=dict(self._fields["period_type"]._description_selection(
+                    self.env))[self.period_type],
+                company=self.company_id.name, name=self.name))
+        missing = self._get_missing_targets()
+        vals_list = [
+            {"cycle_id": self.id, "kpi_id": target.kpi_id.id, "target_value": target.target_value,
+             **({"user_id": target.user_id.id} if target.user_id
+                else {"team_id": target.team_id.id})}
+            for target in previous.target_ids
+            if (target.kpi_id.id, "user" if target.user_id else "team",
+                (target.user_id or target.team_id).id) in missing
+        ]
+        copied = self.env["sales.assessment.target"].create(vals_list)
+        if copied and self.state == "open":
+            self._action_refresh()
+        left = len(missing) - len(copied)
+        message = _(
+            "%(count)s targets copied from %(previous)s; %(left)s still missing.",
+            count=len(copied), previous=previous.name, left=left,
+        ) if left else _(
+            "%(count)s targets copied from %(previous)s; every KPI has a target.",
+            count=len(copied), previous=previous.name)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if copied and not left else "warning",
+                "title": _("Previous targets"),
+                "message": message,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _schedule_manual_value_activities(self):
         """Ask each team leader to enter the manual KPIs of their team."""
@@ -484,7 +612,7 @@ class SalesAssessmentCycle(models.Model):
         before = reclosed._get_results_snapshot()
         # the evaluations are published in the same write as their results
         # (see sales.assessment.evaluation._grade_and_rank)
-        self._action_refresh(closing=True)
+        runs = self._action_refresh(closing=True)
         self.activity_feedback(
             ["sales_assessment.mail_act_manual_values"], feedback=_("Cycle closed")
         )
@@ -496,10 +624,18 @@ class SalesAssessmentCycle(models.Model):
              "closed_uid": self.env.uid, "reopen_reason": False}
         )
         for cycle in self - reclosed:
-            cycle._post_workflow_message(_(
-                "Cycle closed: %(count)s evaluations frozen, scored, ranked and published.",
-                count=len(cycle.evaluation_ids),
-            ))
+            unpublished = runs[cycle].without_target
+            if unpublished:
+                cycle._post_workflow_message(_(
+                    "Cycle closed: %(count)s evaluations frozen, scored, ranked and published; "
+                    "%(unpublished)s without any target have no result and are not published.",
+                    count=len(cycle.evaluation_ids) - unpublished, unpublished=unpublished,
+                ))
+            else:
+                cycle._post_workflow_message(_(
+                    "Cycle closed: %(count)s evaluations frozen, scored, ranked and published.",
+                    count=len(cycle.evaluation_ids),
+                ))
         if reclosed:
             changed = reclosed._post_result_changes(before, reclosed._get_results_snapshot())
             # sudo: the flag is system data, read by the notification cron
@@ -634,13 +770,16 @@ class SalesAssessmentCycle(models.Model):
     def _action_refresh(self, closing=False):
         """Create missing evaluations and recompute every figure, set-based:
         the number of queries does not grow with the number of subjects.
-        ``closing``: the close's own refresh, which publishes the results."""
+        ``closing``: the close's own refresh, which publishes the results.
+        Return {cycle: its FigureRun}."""
         Evaluation = self.env["sales.assessment.evaluation"]
+        runs = {}
         for cycle in self:
             cycle._sync_evaluations()
-            Evaluation._refresh_cycle(cycle, closing=closing)
+            runs[cycle] = Evaluation._refresh_cycle(cycle, closing=closing)
         # sudo: the stamp is system data; the caller's rights were checked
         self.sudo().write({"last_computed": fields.Datetime.now()})
+        return runs
 
     def _sync_evaluations(self):
         """Create the missing evaluations of the cycle, and keep the team of the

@@ -36,16 +36,18 @@ def _num(value):
 class FigureRun:
     """One refresh (or the close's refresh) of a cycle, as the hooks that add
     to its figures see it: the cycle, whether it is the close, the line rows
-    being computed, and what a hook must do once the figures are written
-    (``after_write``: callables without arguments)."""
+    being computed, what a hook must do once the figures are written
+    (``after_write``: callables without arguments), and how many evaluations
+    have no target at all (``without_target``)."""
 
-    __slots__ = ("cycle", "closing", "rows", "after_write")
+    __slots__ = ("cycle", "closing", "rows", "after_write", "without_target")
 
     def __init__(self, cycle, closing):
         self.cycle = cycle
         self.closing = closing
         self.rows = []
         self.after_write = []
+        self.without_target = 0
 
 
 class SalesAssessmentEvaluation(models.Model):
@@ -114,6 +116,10 @@ class SalesAssessmentEvaluation(models.Model):
     grade_id = fields.Many2one("sales.assessment.grade", readonly=True, tracking=True)
     grade_color = fields.Integer(related="grade_id.color")
     rank = fields.Integer(readonly=True, aggregator=False)
+    has_target = fields.Boolean(
+        readonly=True, default=True,
+        help="Whether at least one KPI of the evaluation has a target. Without any "
+             "target the evaluation has no total, grade or rank and is not published.")
     team_rank = fields.Integer(readonly=True, aggregator=False)
     manager_comment = fields.Html(tracking=True)
     self_comment = fields.Html(tracking=True)
@@ -289,31 +295,37 @@ class SalesAssessmentEvaluation(models.Model):
         Line = self.env["sales.assessment.evaluation.line"]
         run.rows = Line._get_cycle_rows(cycle)
         line_vals, weighted = Line._compute_cycle_figures(run)
+        run.without_target = sum(1 for total in weighted.values() if total is None)
         line_vals = Line._prepare_line_figures(run, line_vals)
         Line._write_cycle_figures(run.rows, line_vals)
         # sudo: figures are system-computed; the caller's rights were checked
         cycle.evaluation_ids.sudo()._grade_and_rank(run, weighted, line_vals)
         for callback in run.after_write:
             callback()
+        return run
 
     def _grade_and_rank(self, run, weighted, line_vals):
         """Write total, grade, rank and team rank of the evaluations from the
-        weighted scores just computed ({evaluation_id: [weighted_score]}), in
-        one pass and one query, without reading the lines back."""
-        totals = {ev_id: scoring.total(weighted.get(ev_id, [])) for ev_id in self.ids}
+        totals just computed (``weighted``: {evaluation_id: total score}), in
+        one pass and one query, without reading the lines back. An evaluation
+        without total (no line has a target) gets no grade or rank and is not
+        published."""
+        totals = {ev_id: weighted.get(ev_id) for ev_id in self.ids}
         # scorecard and team of each evaluation in one query (the ORM would
         # read them by batches of a thousand)
         self.env.cr.execute(SQL(
-            "SELECT id, template_id, team_id, notified FROM sales_assessment_evaluation "
+            "SELECT id, template_id, team_id, notified, state FROM sales_assessment_evaluation "
             "WHERE id = ANY(%s)", self.ids,
         ))
-        template_of, notified = {}, {}
+        template_of, notified, state = {}, {}, {}
         by_template, by_team = defaultdict(dict), defaultdict(dict)
-        for ev_id, template_id, team_id, was_notified in self.env.cr.fetchall():
+        for ev_id, template_id, team_id, was_notified, ev_state in self.env.cr.fetchall():
             template_of[ev_id] = template_id
             notified[ev_id] = was_notified
-            by_template[template_id][ev_id] = totals[ev_id]
-            by_team[(template_id, team_id)][ev_id] = totals[ev_id]
+            state[ev_id] = ev_state
+            if totals[ev_id] is not None:
+                by_template[template_id][ev_id] = totals[ev_id]
+                by_team[(template_id, team_id)][ev_id] = totals[ev_id]
         ranks, team_ranks = {}, {}
         for scores in by_template.values():
             ranks.update(scoring.rank(scores))
@@ -327,11 +339,21 @@ class SalesAssessmentEvaluation(models.Model):
         first_close = not run.cycle.closed_date
         vals_list = []
         for ev_id in self.ids:
+            if totals[ev_id] is None:
+                # no result: not graded, ranked or published (nor notified)
+                vals = {"total_score": 0.0, "grade_id": None, "rank": None,
+                        "team_rank": None, "has_target": False}
+                if run.closing:
+                    vals.update(state="draft" if state[ev_id] == "published" else state[ev_id],
+                                notified=bool(notified[ev_id]))
+                vals_list.append(vals)
+                continue
             vals = {
                 "total_score": totals[ev_id],
                 "grade_id": scoring.grade(totals[ev_id], grades_of[template_of[ev_id]]) or None,
                 "rank": ranks[ev_id],
                 "team_rank": team_ranks[ev_id],
+                "has_target": True,
             }
             if run.closing:
                 # published in the same write (a second UPDATE of rows this
@@ -469,8 +491,16 @@ class SalesAssessmentEvaluationLine(models.Model):
     cycle_id = fields.Many2one(related="evaluation_id.cycle_id", store=True)
     company_id = fields.Many2one(related="evaluation_id.company_id", store=True)
     currency_id = fields.Many2one(related="evaluation_id.currency_id")
-    weight = fields.Float(readonly=True)
+    weight = fields.Float(
+        readonly=True,
+        help="Weight of the KPI in the total: the scorecard's weight, scaled with the other "
+             "KPIs that have a target so that they sum 100. A KPI without target weighs 0.")
     target_value = fields.Float(readonly=True)
+    has_target = fields.Boolean(
+        readonly=True, default=True,
+        help="Whether the KPI has a target for this salesperson or team in the cycle. "
+             "Without target the KPI shows its actual but has no achievement or score and "
+             "does not count.")
     actual_value = fields.Float(readonly=True)
     manual_value = fields.Float(help="Value of a manual KPI, entered by the team leader.")
     achievement = fields.Float(string="Achievement (%)", readonly=True, digits=(16, 2))
@@ -595,9 +625,11 @@ class SalesAssessmentEvaluationLine(models.Model):
 
     @api.model
     def _compute_cycle_figures(self, run):
-        """Return (figures of each row of ``run.rows``, {evaluation_id:
-        [weighted_score]}): actuals measured per KPI for all subjects at
-        once, targets read in one query, scored by the engine."""
+        """Return (figures of each row of ``run.rows``, {evaluation_id: total
+        score, None without any target}): actuals measured per KPI for all
+        subjects at once, targets read in one query, scored by the engine. A
+        line without target record keeps its actual and counts for nothing;
+        the weights of the others are scaled to sum 100."""
         rows = run.rows
         values = {
             group: self._measure_rows(run.cycle, [row for row in rows if row.subject_type == group],
@@ -607,21 +639,28 @@ class SalesAssessmentEvaluationLine(models.Model):
         scorers = self.env["sales.assessment.template.line"].browse(
             {row.template_line_id for row in rows})._get_scorers()
         targets = self._get_target_map(run.cycle)
-        vals_list, weighted = [], defaultdict(list)
+        vals_list, by_evaluation = [], defaultdict(list)
         for row in rows:
             actual = values[row.subject_type][row.kpi_id].get(row.evaluation_id, 0.0)
-            target = targets.get((row.kpi_id, row.subject_type, row.subject_id), 0.0)
+            target = targets.get((row.kpi_id, row.subject_type, row.subject_id))
             weight, score = scorers[row.template_line_id]
-            result = self._score_row(row, score, actual, target)
-            weighted[row.evaluation_id].append(result["weighted_score"])
-            vals_list.append({
-                "actual_value": actual,
-                "target_value": target,
-                "weight": weight,
-                "achievement": result["achievement"],
-                "score": result["score"],
-                "weighted_score": result["weighted_score"],
-            })
+            vals = {"actual_value": actual, "target_value": target or 0.0, "has_target": False,
+                    "weight": 0.0, "achievement": 0.0, "score": 0.0, "weighted_score": 0.0}
+            if target is not None:
+                result = self._score_row(row, score, actual, target)
+                vals.update(has_target=True, achievement=result["achievement"],
+                            score=result["score"])
+            by_evaluation[row.evaluation_id].append((vals, weight))
+            vals_list.append(vals)
+        # the weights of the lines with a target are scaled to sum 100; an
+        # evaluation without any target has no total (None)
+        weighted = {}
+        for ev_id, lines in by_evaluation.items():
+            scored, weighted[ev_id] = scoring.scorecard(
+                [(vals["score"] if vals["has_target"] else None, weight) for vals, weight in lines])
+            for (vals, _weight), (scaled, weighted_score) in zip(lines, scored):
+                if scaled is not None:
+                    vals.update(weight=scaled, weighted_score=weighted_score)
         return vals_list, weighted
 
     @api.model

@@ -27,3 +27,4 @@ from . import test_settings
 from . import test_default_order
 from . import test_cycle_defaults
 from . import test_target_defaults
+from . import test_without_target

@@ -37,7 +37,8 @@ class TestCycleClose(SalesAssessmentCase):
     def test_close_is_idempotent_and_frozen(self):
         order = self.make_order(self.user_a, self.customers[0], 1000.0, date(2025, 1, 5))
         cycle = self.make_cycle(self.template)
-        self.set_targets(cycle, self.revenue, {self.user_a: 2000, self.user_b: 1000})
+        self.set_targets(cycle, self.revenue,
+                         {self.user_a: 2000, self.user_b: 1000, self.user_c: 1000})
         cycle.action_open()
         cycle.action_close()
         self.assertEqual(cycle.state, "closed")
@@ -83,6 +84,7 @@ class TestCycleClose(SalesAssessmentCase):
 
     def test_publish_notifies_salespeople_and_leader(self):
         cycle = self.make_cycle(self.template)
+        self.set_targets(cycle, self.revenue, {self.user_a: 100, self.user_b: 100, self.user_c: 100})
         cycle.action_open()
         cycle.action_close()
         self.env["sales.assessment.cycle"]._cron_notify_results()

@@ -33,6 +33,11 @@ class TestConcurrentClose(TransactionCase):
                 "date_start": "2019-01-01", "date_end": "2019-01-31",
                 "template_ids": [Command.set(template.ids)],
             })
+            env["sales.assessment.target"].create([
+                {"cycle_id": cycle.id, "kpi_id": satisfaction.id, "user_id": user.id,
+                 "target_value": 5}
+                for user in users
+            ])
             cycle.action_open()
             # the scenario needs data that two other transactions both see
             cr.commit()  # pylint: disable=invalid-commit

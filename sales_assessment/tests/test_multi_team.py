@@ -73,7 +73,8 @@ class TestSeveralTeams(SalesAssessmentCase):
 
     def test_team_rank_inside_the_evaluation_team(self):
         cycle = self.make_cycle(self.make_template([(self.revenue, 100, {})]))
-        self.set_targets(cycle, self.revenue, {self.user_a: 1000, self.user_c: 1000})
+        self.set_targets(cycle, self.revenue,
+                         {self.user_a: 1000, self.user_b: 0, self.user_c: 1000})
         cycle.action_open()
         eval_a, eval_c = self.evaluation(cycle, self.user_a), self.evaluation(cycle, self.user_c)
         # Bob 100 (target 0, actual 0), Cid 90, Ann 50; Cid alone in team 2's ranking

@@ -212,3 +212,38 @@ def check_weights(weights, total=100.0, tolerance=0.01):
     """
     weights_sum = sum((_decimal(weight) for weight in weights), Decimal(0))
     return abs(weights_sum - _decimal(total)) <= _decimal(tolerance)
+
+
+def scorecard(lines):
+    """Weigh the scored lines of one scorecard and return (lines, total).
+
+    ``lines`` is a sequence of (score, weight) where ``score`` is None for a
+    line *without target*: it has no score and does not count. The weights of
+    the lines that count are scaled to sum 100, so the result is a list of
+    (weight, weighted_score) per line, both None for a line without target,
+    and the total of the weighted scores (see :func:`total`). A scorecard
+    none of whose lines counts has no total (None). When every line counts
+    and the weights sum 100, this is :func:`weighted` and :func:`total`
+    unchanged; when the counted weights sum 0, every weighted score is 0.
+    """
+    counted = [_decimal(weight) for points, weight in lines if points is not None]
+    if not counted:
+        return [(None, None)] * len(lines), None
+    weight_sum = sum(counted, Decimal(0))
+    if weight_sum < 0 or any(weight < 0 for weight in counted):
+        raise ScoringError("Weights must not be negative.")
+    result = []
+    for points, weight in lines:
+        if points is None:
+            result.append((None, None))
+            continue
+        weight = _decimal(weight)
+        if not weight_sum:
+            result.append((_round(weight, 4), 0.0))
+            continue
+        result.append((
+            _round(weight * _HUNDRED / weight_sum, 4),
+            _round(_decimal(points) * weight / weight_sum, 4),
+        ))
+    return result, total(weighted_score for _weight, weighted_score in result
+                         if weighted_score is not None)
