@@ -60,3 +60,16 @@ class TestMyEvaluationTourPhone(MyEvaluationTourCase):
 
     def test_my_evaluation_phone(self):
         self.start_tour(TOUR_URL, "sales_assessment_my_evaluation", login="sa_tour_seller")
+
+
+@tagged("post_install", "-at_install")
+class TestSettingsTour(HttpCase):
+    """A manager finds the addon's settings from its app, without sale_management."""
+
+    def test_manager_opens_settings(self):
+        new_test_user(
+            self.env, "sa_tour_manager", name="Tour Manager",
+            groups="sales_assessment.group_sales_assessment_manager,base.group_system",
+        )
+        self.start_tour("/odoo/action-sales_assessment.sales_assessment_cycle_action",
+                        "sales_assessment_open_settings", login="sa_tour_manager")

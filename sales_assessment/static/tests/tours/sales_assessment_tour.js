@@ -23,3 +23,37 @@ registry.category("web_tour.tours").add("sales_assessment_my_evaluation", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sales_assessment_open_settings", {
+    url: "/odoo/action-sales_assessment.sales_assessment_cycle_action",
+    steps: () => [
+        {
+            content: "Open the app's configuration menu",
+            trigger: ".o_main_navbar button:contains(Configuration)",
+            run: "click",
+        },
+        {
+            content: "Open the settings from the app",
+            trigger: ".dropdown-item:contains(Settings)",
+            run: "click",
+        },
+        {
+            content: "The settings open on the app's own section",
+            trigger: ".settings_tab .tab[data-key=sales_assessment].selected",
+        },
+        {
+            content: "The grace days can be set",
+            trigger: ".app_settings_block[data-key=sales_assessment] #sales_assessment_grace_days input",
+            run: "edit 5",
+        },
+        {
+            content: "Search finds the section by its name",
+            trigger: ".o_control_panel .o_searchview_input",
+            run: "edit Assessment",
+        },
+        {
+            content: "The section is still shown",
+            trigger: ".app_settings_block[data-key=sales_assessment]:not(.d-none) #sales_assessment_grace_days",
+        },
+    ],
+});
