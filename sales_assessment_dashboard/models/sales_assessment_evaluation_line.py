@@ -49,11 +49,15 @@ class SalesAssessmentEvaluationLine(models.Model):
     def _prepare_line_figures(self, run, vals_list):
         """The line figures a refresh of an open cycle writes carry the pacing
         and projection too: same query, no query more (the close's figures
-        are final: pacing is about the rest of an open cycle)."""
+        are final: pacing is about the rest of an open cycle). A line
+        without target has no pacing: it has nothing to be behind of."""
         vals_list = super()._prepare_line_figures(run, vals_list)
         if run.closing or run.cycle.state != "open" or not vals_list:
             return vals_list
-        return run.cycle._add_line_pacing_vals(run.rows, vals_list)
+        vals_list = run.cycle._add_line_pacing_vals(run.rows, vals_list)
+        # None, not False: the bulk write sends the figures as JSON (NULL)
+        return [vals if vals.get("has_target", True) else dict(vals, pacing=None)
+                for vals in vals_list]
 
     def _pipeline_kind(self):
         self.ensure_one()

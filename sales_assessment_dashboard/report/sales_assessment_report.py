@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..models.sales_assessment_evaluation import pacing_summary
 from ..models.sales_assessment_evaluation_line import PACING
 
 UNITS = [("monetary", "Amount"), ("count", "Count"), ("percent", "Percent"),
@@ -40,8 +44,15 @@ class SalesAssessmentReport(models.Model):
         [("draft", "Draft"), ("open", "Open"), ("closed", "Closed"), ("cancel", "Cancelled")],
         readonly=True,
     )
+    cycle_open = fields.Boolean(string="Cycle in Progress", readonly=True)
     date_start = fields.Date(string="Cycle Start", readonly=True)
     date_end = fields.Date(string="Cycle End", readonly=True)
+    is_started = fields.Boolean(
+        string="Cycle Started", compute="_compute_is_started", search="_search_is_started",
+        help="The cycle has begun: its start is today or earlier in the cycle's timezone.",
+    )
+    has_target = fields.Boolean(string="KPI Has Target", readonly=True)
+    evaluation_has_target = fields.Boolean(string="Evaluation Has Target", readonly=True)
     weight = fields.Float(readonly=True, aggregator="sum")
     target_value = fields.Float(string="Target", readonly=True, aggregator="sum")
     actual_value = fields.Float(string="Actual", readonly=True, aggregator="sum")
@@ -53,17 +64,21 @@ class SalesAssessmentReport(models.Model):
     expected_achievement = fields.Float(string="Expected (%)", readonly=True, aggregator="avg")
     pacing = fields.Selection(PACING, readonly=True)
     projected_value = fields.Float(string="Projection", readonly=True, aggregator="sum")
+    evaluation_pacing = fields.Selection(PACING, readonly=True)
+    off_track_count = fields.Integer(string="KPIs Off Track", readonly=True, aggregator=False)
+    at_risk_count = fields.Integer(string="KPIs at Risk", readonly=True, aggregator=False)
+    pacing_label = fields.Char(string="Pacing Summary", compute="_compute_pacing_label")
 
     _depends = {
         "sales.assessment.evaluation.line": [
             "evaluation_id", "cycle_id", "user_id", "team_id", "company_id",
             "kpi_id", "sequence", "weight", "target_value", "actual_value",
             "achievement", "score", "weighted_score", "expected_achievement", "pacing",
-            "projected_value",
+            "projected_value", "has_target",
         ],
         "sales.assessment.evaluation": [
             "cycle_id", "template_id", "user_id", "team_id", "company_id", "grade_id",
-            "total_score", "rank",
+            "total_score", "rank", "has_target", "pacing", "off_track_count", "at_risk_count",
         ],
         "sales.assessment.cycle": ["period_type", "state", "date_start", "date_end"],
         "sales.assessment.kpi": ["unit"],
@@ -94,6 +109,7 @@ class SalesAssessmentReport(models.Model):
                    grade.color AS grade_color,
                    cycle.period_type AS period_type,
                    cycle.state AS cycle_state,
+                   cycle.state = 'open' AS cycle_open,
                    cycle.date_start AS date_start,
                    cycle.date_end AS date_end,
                    line.weight AS weight,
@@ -106,7 +122,12 @@ class SalesAssessmentReport(models.Model):
                    ev.rank AS rank,
                    line.expected_achievement AS expected_achievement,
                    line.pacing AS pacing,
-                   line.projected_value AS projected_value
+                   line.projected_value AS projected_value,
+                   line.has_target AS has_target,
+                   ev.has_target AS evaluation_has_target,
+                   ev.pacing AS evaluation_pacing,
+                   ev.off_track_count AS off_track_count,
+                   ev.at_risk_count AS at_risk_count
             """
         )
 
@@ -128,6 +149,37 @@ class SalesAssessmentReport(models.Model):
     @api.model
     def _where(self):
         return SQL("WHERE cycle.state != 'cancel'")
+
+    @api.depends("date_start", "cycle_id")
+    def _compute_is_started(self):
+        for row in self:
+            row.is_started = bool(row.date_start) and row.date_start <= row.cycle_id._today()
+
+    @api.model
+    def _search_is_started(self, operator, value):
+        """Rows of the cycles begun in their own timezone. Whatever the
+        timezone, a cycle that starts before yesterday (UTC) has begun and one
+        that starts after tomorrow has not: only the few in between are
+        checked one by one."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        today = fields.Date.today()
+        borderline = self.env["sales.assessment.cycle"].search([
+            ("date_start", ">=", today - timedelta(days=1)),
+            ("date_start", "<=", today + timedelta(days=1)),
+        ])
+        started = borderline.filtered(lambda cycle: cycle.date_start <= cycle._today())
+        domain = ["|", ("date_start", "<", today - timedelta(days=1)),
+                  ("cycle_id", "in", started.ids)]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.depends("evaluation_pacing", "off_track_count", "at_risk_count", "cycle_open",
+                 "evaluation_has_target")
+    def _compute_pacing_label(self):
+        for row in self:
+            live = row.cycle_open and row.evaluation_has_target
+            row.pacing_label = live and pacing_summary(
+                self.env, row.evaluation_pacing, row.off_track_count, row.at_risk_count)
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,

@@ -91,3 +91,63 @@ class TestPacing(DashboardCase):
         self.assertEqual(len(self.coaching_activities()), 1)
         self.cycle.action_close()
         self.assertFalse(self.coaching_activities())
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2025-02-14 12:00:00")
+class TestPacingSummary(DashboardCase):
+    """The evaluation says how many of its KPIs lag, in a sentence of its
+    own per case: Ann is on track on both KPIs, Cid at risk on revenue, Bob
+    off track on revenue and on orders (one of the ten he aims at)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.orders = cls.kpi("orders_count")
+        cls.make_order(cls.user_a, cls.customers[0], 600, date(2025, 1, 10))
+        cls.make_order(cls.user_b, cls.customers[1], 100, date(2025, 1, 10))
+        cls.make_order(cls.user_c, cls.customers[2], 400, date(2025, 1, 10))
+
+    def setUp(self):
+        super().setUp()
+        self.cycle = self.make_revenue_cycle(extra_lines=[self.orders])
+        self.set_targets(self.cycle, self.orders, {self.user_a: 1, self.user_b: 10})
+
+    def test_counts_and_labels(self):
+        self.cycle.action_open()
+        self.assertRecordValues(
+            self.cycle.evaluation_ids.sorted(lambda e: e.user_id.name),
+            [
+                {"user_id": self.user_a.id, "off_track_count": 0, "at_risk_count": 0,
+                 "pacing_label": "On track"},
+                {"user_id": self.user_b.id, "off_track_count": 2, "at_risk_count": 0,
+                 "pacing_label": "2 KPIs off track"},
+                {"user_id": self.user_c.id, "off_track_count": 0, "at_risk_count": 1,
+                 "pacing_label": "1 KPI at risk"},
+            ],
+        )
+
+    def test_kpi_without_target_has_no_pacing(self):
+        """Cid has no orders target: that KPI is not off track, it has none."""
+        self.cycle.action_open()
+        line = self.line(self.cycle, self.user_c, self.orders)
+        self.assertEqual((line.has_target, line.pacing), (False, False))
+        self.assertEqual(self.evaluation(self.cycle, self.user_c).pacing, "at_risk")
+
+    def test_one_lagging_kpi_of_the_best(self):
+        """Bob catches up on revenue and leads the cycle: one KPI lags still,
+        and his evaluation says so rather than "Off Track"."""
+        self.make_order(self.user_b, self.customers[1], 2000, date(2025, 2, 1))
+        self.cycle.action_open()
+        evaluation = self.evaluation(self.cycle, self.user_b)
+        self.assertEqual((evaluation.rank, evaluation.grade_id.name), (1, "A"))
+        self.assertEqual(evaluation.off_track_count, 1)
+        self.assertEqual(evaluation.pacing_label, "1 KPI off track")
+        report = self.env["sales.assessment.report"].search(
+            [("evaluation_id", "=", evaluation.id)])
+        self.assertEqual(set(report.mapped("pacing_label")), {"1 KPI off track"})
+
+    def test_no_summary_once_closed(self):
+        self.cycle.action_open()
+        self.cycle.action_close()
+        self.assertFalse(any(self.cycle.evaluation_ids.mapped("pacing_label")))

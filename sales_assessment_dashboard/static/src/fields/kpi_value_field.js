@@ -26,11 +26,15 @@ export function formatKpiValue(value, unit, currencyId) {
 }
 
 export class KpiValueField extends FloatField {
-    static props = { ...FloatField.props, unitField: { type: String, optional: true } };
+    static props = {
+        ...FloatField.props,
+        unitField: { type: String, optional: true },
+        unit: { type: String, optional: true },
+    };
 
     get formattedValue() {
         const data = this.props.record.data;
-        const unit = data[this.props.unitField || "unit"];
+        const unit = this.props.unit || data[this.props.unitField || "unit"];
         const currency = data.currency_id;
         return formatKpiValue(this.value, unit, Array.isArray(currency) ? currency[0] : currency);
     }
@@ -47,7 +51,21 @@ export const kpiValueField = {
     extractProps: (params) => ({
         ...floatField.extractProps(params),
         unitField: params.options.unit_field,
+        unit: params.options.unit,
     }),
 };
 
 registry.category("fields").add("sa_kpi_value", kpiValueField);
+
+/**
+ * A figure already in percent (an achievement of 104.5 is 104.5 %), for the
+ * measures of pivots and graphs: ``widget="sa_percent"``.
+ */
+export function formatPercentValue(value) {
+    if (value === false || value === undefined || value === null) {
+        return "";
+    }
+    return `${formatFloat(value, { digits: [16, 1] })} %`;
+}
+
+registry.category("formatters").add("sa_percent", formatPercentValue);

@@ -1,0 +1,95 @@
+import { Component } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { formatFloat } from "@web/views/fields/formatters";
+import { kanbanView } from "@web/views/kanban/kanban_view";
+import { KanbanRenderer } from "@web/views/kanban/kanban_renderer";
+
+function many2oneId(value) {
+    return Array.isArray(value) ? value[0] : value?.id || false;
+}
+
+function many2oneName(value) {
+    return Array.isArray(value) ? value[1] : value?.display_name || "";
+}
+
+/**
+ * The overall result of one evaluation, above its KPI cards: cycle, score,
+ * grade, rank and the pacing summary while the cycle is open ("1 KPI off
+ * track"), or "No target yet". Read from the evaluation's first row.
+ */
+export class MyPerformanceHeader extends Component {
+    static template = "sales_assessment_dashboard.MyPerformanceHeader";
+    static props = { record: Object };
+
+    setup() {
+        this.action = useService("action");
+    }
+
+    get data() {
+        return this.props.record.data;
+    }
+
+    get cycleName() {
+        return many2oneName(this.data.cycle_id);
+    }
+
+    get gradeName() {
+        return many2oneName(this.data.grade_id);
+    }
+
+    get score() {
+        return formatFloat(this.data.total_score || 0, { digits: [16, 2] });
+    }
+
+    get pacingClass() {
+        return {
+            on_track: "text-bg-success",
+            at_risk: "text-bg-warning",
+            off_track: "text-bg-danger",
+        }[this.data.evaluation_pacing] || "text-bg-secondary";
+    }
+
+    openEvaluation() {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "sales.assessment.evaluation",
+            res_id: many2oneId(this.data.evaluation_id),
+            views: [[false, "form"]],
+        });
+    }
+}
+
+/**
+ * "My performance": the KPI cards of each evaluation under one header with
+ * the evaluation's overall result, instead of each card repeating it.
+ */
+export class MyPerformanceKanbanRenderer extends KanbanRenderer {
+    static template = "sales_assessment_dashboard.MyPerformanceKanbanRenderer";
+    static components = { ...KanbanRenderer.components, MyPerformanceHeader };
+
+    getGroupsOrRecords() {
+        const items = super.getGroupsOrRecords();
+        if (this.props.list.isGrouped) {
+            return items;
+        }
+        const result = [];
+        let evaluationId = null;
+        for (const item of items) {
+            const id = many2oneId(item.record.data.evaluation_id);
+            if (id !== evaluationId) {
+                evaluationId = id;
+                result.push({ header: true, record: item.record, key: `evaluation_${id}` });
+            }
+            result.push(item);
+        }
+        return result;
+    }
+}
+
+export const myPerformanceKanbanView = {
+    ...kanbanView,
+    Renderer: MyPerformanceKanbanRenderer,
+};
+
+registry.category("views").add("sa_my_performance_kanban", myPerformanceKanbanView);
