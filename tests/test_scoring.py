@@ -352,3 +352,77 @@ def test_scorecard_total_between_lowest_and_highest_score(scoring, lines):
 def test_scorecard_line_without_target_never_moves_total_by_itself(scoring, lines, weight):
     """Adding a line without target is the same as leaving it out."""
     assert scoring.scorecard(lines)[1] == scoring.scorecard([*lines, (None, weight)])[1]
+
+
+# --- forced distribution ------------------------------------------------------
+
+
+def _ranked(scoring, scores_grades):
+    """[(key, score, grade)] → [(key, rank, grade)] with competition ranks."""
+    ranks = scoring.rank({key: score for key, score, _grade in scores_grades})
+    return [(key, ranks[key], grade) for key, _score, grade in scores_grades]
+
+
+def test_distribution_caps_best_grade_and_drops_to_next(scoring):
+    # 10 evaluations, A at most 20 %: the two best keep A, the third drops to B
+    people = [(f"p{i}", 100 - i, "a" if i < 4 else "b") for i in range(10)]
+    result = scoring.distribute(_ranked(scoring, people), ["a", "b", "c"], {"a": 20})
+    assert [result[f"p{i}"] for i in range(10)] == ["a", "a"] + ["b"] * 8
+
+
+def test_distribution_tie_at_boundary_drops_whole_group_and_closes_grade(scoring):
+    # capacity of A: floor(30 % × 10) = 3; p0 fits, p1 and p2 tie for 2nd with p3:
+    # 1 + 3 > 3, so the tied three drop, and p4 (ranked below) cannot take A
+    people = [("p0", 99, "a"), ("p1", 95, "a"), ("p2", 95, "a"), ("p3", 95, "a"),
+              ("p4", 92, "a")] + [(f"q{i}", 50, "c") for i in range(5)]
+    result = scoring.distribute(_ranked(scoring, people), ["a", "b", "c"], {"a": 30})
+    assert result["p0"] == "a"
+    assert {result[k] for k in ("p1", "p2", "p3", "p4")} == {"b"}
+    assert {result[f"q{i}"] for i in range(5)} == {"c"}
+
+
+def test_distribution_dropped_ones_count_in_next_grade(scoring):
+    # A 10 %, B 20 % of 10: 1 A, 2 B; five A-scores: 1 A, 2 B, 2 C
+    people = [(f"p{i}", 100 - i, "a") for i in range(5)] + \
+        [(f"q{i}", 50 - i, "c") for i in range(5)]
+    result = scoring.distribute(_ranked(scoring, people), ["a", "b", "c"], {"a": 10, "b": 20})
+    assert [result[f"p{i}"] for i in range(5)] == ["a", "b", "b", "c", "c"]
+
+
+def test_distribution_lowest_grade_and_ungraded_have_no_cap(scoring):
+    people = [("p0", 10, "d"), ("p1", 5, "d"), ("p2", 1, None)]
+    result = scoring.distribute(_ranked(scoring, people), ["a", "d"], {"d": 0})
+    assert result == {"p0": "d", "p1": "d", "p2": None}
+
+
+def test_distribution_refuses_bad_percent(scoring):
+    with pytest.raises(scoring.ScoringError):
+        scoring.distribute([("p", 1, "a")], ["a", "b"], {"a": 120})
+    with pytest.raises(scoring.ScoringError):
+        scoring.distribute([("p", 1, "a")], ["a", "b"], {"a": float("nan")})
+
+
+_grade_keys = ["a", "b", "c", "d"]
+
+
+@given(st.lists(st.integers(0, 20), max_size=40),
+       st.dictionaries(st.sampled_from(_grade_keys[:-1]), st.integers(0, 100)))
+def test_distribution_quota_and_order_hold(scoring, scores, quotas):
+    """No capped grade exceeds its quota, grades only ever drop, and rank
+    order is kept: a better rank never ends in a worse grade than a worse
+    rank, and tied ranks share their grade."""
+    thresholds = [("a", 15), ("b", 10), ("c", 5), ("d", 0)]
+    people = [(f"k{i}", score, scoring.grade(score, thresholds)) for i, score in enumerate(scores)]
+    ranked = _ranked(scoring, people)
+    result = scoring.distribute(ranked, _grade_keys, quotas)
+    for grade, percent in quotas.items():
+        assert sum(1 for held in result.values() if held == grade) <= percent * len(ranked) // 100
+    order = {grade: index for index, grade in enumerate(_grade_keys)}
+    for key, _rank, grade in ranked:
+        assert order[result[key]] >= order[grade]
+    by_rank = sorted(ranked, key=lambda item: item[1])
+    for (key1, rank1, _g1), (key2, rank2, _g2) in zip(by_rank, by_rank[1:]):
+        if rank1 < rank2:
+            assert order[result[key1]] <= order[result[key2]]
+        else:
+            assert result[key1] == result[key2]

@@ -113,7 +113,13 @@ class SalesAssessmentEvaluation(models.Model):
         "sales.assessment.evaluation.line", "evaluation_id", string="KPIs"
     )
     total_score = fields.Float(readonly=True, digits=(16, 2), tracking=True, aggregator="avg")
-    grade_id = fields.Many2one("sales.assessment.grade", readonly=True, tracking=True)
+    grade_id = fields.Many2one(
+        "sales.assessment.grade", readonly=True, tracking=True,
+        help="The grade of the total score, after the scorecard's forced distribution if it "
+             "has one.")
+    score_grade_id = fields.Many2one(
+        "sales.assessment.grade", string="Grade by Score", readonly=True,
+        help="The grade the total score earns on its own, before the forced distribution.")
     grade_color = fields.Integer(related="grade_id.color")
     rank = fields.Integer(readonly=True, aggregator=False)
     has_target = fields.Boolean(
@@ -309,48 +315,29 @@ class SalesAssessmentEvaluation(models.Model):
         totals just computed (``weighted``: {evaluation_id: total score}), in
         one pass and one query, without reading the lines back. An evaluation
         without total (no line has a target) gets no grade or rank and is not
-        published."""
+        published. Grades follow the scorecard's forced distribution, if any;
+        ``score_grade_id`` keeps the grade of the score alone."""
         totals = {ev_id: weighted.get(ev_id) for ev_id in self.ids}
-        # scorecard and team of each evaluation in one query (the ORM would
-        # read them by batches of a thousand)
-        self.env.cr.execute(SQL(
-            "SELECT id, template_id, team_id, notified, state FROM sales_assessment_evaluation "
-            "WHERE id = ANY(%s)", self.ids,
-        ))
-        template_of, notified, state = {}, {}, {}
-        by_template, by_team = defaultdict(dict), defaultdict(dict)
-        for ev_id, template_id, team_id, was_notified, ev_state in self.env.cr.fetchall():
-            template_of[ev_id] = template_id
-            notified[ev_id] = was_notified
-            state[ev_id] = ev_state
-            if totals[ev_id] is not None:
-                by_template[template_id][ev_id] = totals[ev_id]
-                by_team[(template_id, team_id)][ev_id] = totals[ev_id]
-        ranks, team_ranks = {}, {}
-        for scores in by_template.values():
-            ranks.update(scoring.rank(scores))
-        for scores in by_team.values():
-            team_ranks.update(scoring.rank(scores))
-        grades_of = {
-            template.id: [(g.id, g.min_score) for g in template.grade_ids]
-            for template in self.env["sales.assessment.template"].browse(
-                set(template_of.values()))
-        }
+        known = self._read_ranking_keys()
+        ranks, team_ranks = self._rank_totals(totals, known)
+        score_grades, grades = self._grade_totals(totals, known, ranks)
         first_close = not run.cycle.closed_date
         vals_list = []
         for ev_id in self.ids:
+            template_id, _team_id, notified, state = known[ev_id]
             if totals[ev_id] is None:
                 # no result: not graded, ranked or published (nor notified)
-                vals = {"total_score": 0.0, "grade_id": None, "rank": None,
-                        "team_rank": None, "has_target": False}
+                vals = {"total_score": 0.0, "grade_id": None, "score_grade_id": None,
+                        "rank": None, "team_rank": None, "has_target": False}
                 if run.closing:
-                    vals.update(state="draft" if state[ev_id] == "published" else state[ev_id],
-                                notified=bool(notified[ev_id]))
+                    vals.update(state="draft" if state == "published" else state,
+                                notified=bool(notified))
                 vals_list.append(vals)
                 continue
             vals = {
                 "total_score": totals[ev_id],
-                "grade_id": scoring.grade(totals[ev_id], grades_of[template_of[ev_id]]) or None,
+                "grade_id": grades.get(ev_id),
+                "score_grade_id": score_grades.get(ev_id),
                 "rank": ranks[ev_id],
                 "team_rank": team_ranks[ev_id],
                 "has_target": True,
@@ -361,9 +348,80 @@ class SalesAssessmentEvaluation(models.Model):
                 # are sent once, after a reopening only to those whose result
                 # changed (see sales.assessment.cycle._do_close)
                 vals.update(state="published",
-                            notified=False if first_close else bool(notified[ev_id]))
+                            notified=False if first_close else bool(notified))
             vals_list.append(vals)
         self._bulk_write(self._prepare_evaluation_figures(run, vals_list, line_vals))
+
+    def _read_ranking_keys(self):
+        """Return {evaluation_id: (template_id, team_id, notified, state)} in
+        one query (the ORM would read them by batches of a thousand)."""
+        self.env.cr.execute(SQL(
+            "SELECT id, template_id, team_id, notified, state FROM sales_assessment_evaluation "
+            "WHERE id = ANY(%s)", self.ids,
+        ))
+        return {ev_id: tuple(keys) for ev_id, *keys in self.env.cr.fetchall()}
+
+    @api.model
+    def _rank_totals(self, totals, known):
+        """Return ({evaluation_id: rank in its scorecard}, {evaluation_id:
+        rank in its scorecard and team}) of the evaluations with a total."""
+        by_template, by_team = defaultdict(dict), defaultdict(dict)
+        for ev_id, total in totals.items():
+            if total is not None:
+                template_id, team_id = known[ev_id][:2]
+                by_template[template_id][ev_id] = total
+                by_team[(template_id, team_id)][ev_id] = total
+        ranks, team_ranks = {}, {}
+        for scores in by_template.values():
+            ranks.update(scoring.rank(scores))
+        for scores in by_team.values():
+            team_ranks.update(scoring.rank(scores))
+        return ranks, team_ranks
+
+    @api.model
+    def _grade_totals(self, totals, known, ranks):
+        """Return ({evaluation_id: grade by score}, {evaluation_id: grade
+        after the scorecard's forced distribution}), grade ids or None."""
+        grading = self._read_grading({keys[0] for keys in known.values()})
+        score_grades = {
+            ev_id: scoring.grade(total, grading[known[ev_id][0]][0]) or None
+            for ev_id, total in totals.items() if total is not None
+        }
+        grades = dict(score_grades)
+        for template_id, (thresholds, caps) in grading.items():
+            if caps:
+                grades.update(scoring.distribute(
+                    [(ev_id, ranks[ev_id], grade) for ev_id, grade in score_grades.items()
+                     if known[ev_id][0] == template_id],
+                    [grade_id for grade_id, _min_score in thresholds], caps))
+        return score_grades, grades
+
+    @api.model
+    def _read_grading(self, template_ids):
+        """Return {template_id: ([(grade_id, min_score)] from the best grade
+        down, {grade_id: max percent of its forced distribution})}, in one
+        query for all the scorecards."""
+        Template = self.env["sales.assessment.template"]
+        field = Template._fields["grade_ids"]
+        Template.flush_model(["grade_ids"])
+        self.env["sales.assessment.grade"].flush_model(["min_score"])
+        self.env["sales.assessment.template.distribution"].flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT rel.%(template)s, grade.id, grade.min_score, dist.max_percent "
+            "FROM %(relation)s rel "
+            "JOIN sales_assessment_grade grade ON grade.id = rel.%(grade)s "
+            "LEFT JOIN sales_assessment_template_distribution dist "
+            "ON dist.template_id = rel.%(template)s AND dist.grade_id = grade.id "
+            "WHERE rel.%(template)s = ANY(%(ids)s) ORDER BY grade.min_score DESC, grade.id",
+            template=SQL.identifier(field.column1), grade=SQL.identifier(field.column2),
+            relation=SQL.identifier(field.relation), ids=list(template_ids),
+        ))
+        grading = {template_id: ([], {}) for template_id in template_ids}
+        for template_id, grade_id, min_score, max_percent in self.env.cr.fetchall():
+            grading[template_id][0].append((grade_id, min_score))
+            if max_percent is not None:
+                grading[template_id][1][grade_id] = max_percent
+        return grading
 
     def _prepare_evaluation_figures(self, run, vals_list, line_vals):
         """Hook: return the figures to write for the evaluations of ``self``

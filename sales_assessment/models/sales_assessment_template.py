@@ -49,6 +49,11 @@ class SalesAssessmentTemplate(models.Model):
         help="The grade of an evaluation is the one with the highest minimum "
         "score not above its total score.",
     )
+    distribution_ids = fields.One2many(
+        "sales.assessment.template.distribution", "template_id", string="Forced Distribution",
+        copy=True,
+        help="At most this share of the scorecard's evaluations in a cycle gets each grade "
+             "(强制分布); the others drop to the next grade down, in rank order.")
     total_weight = fields.Float(compute="_compute_total_weight")
 
     @api.depends("line_ids.weight")
@@ -71,6 +76,17 @@ class SalesAssessmentTemplate(models.Model):
                         total=round(sum(weights), 2),
                     )
                 )
+
+    @api.constrains("distribution_ids", "grade_ids")
+    def _check_distribution_grades(self):
+        for template in self:
+            outside = template.distribution_ids.grade_id - template.grade_ids
+            if outside:
+                raise ValidationError(_(
+                    "The forced distribution of scorecard %(name)s caps grade %(grades)s, "
+                    "which the scorecard does not give: add it to the grades or remove its "
+                    "distribution line.",
+                    name=template.name, grades=", ".join(outside.mapped("name"))))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_evaluated(self):
@@ -271,3 +287,39 @@ class SalesAssessmentTemplateBand(models.Model):
                     "achievements and scores of bands are zero or more.",
                     kpi=band.line_id.kpi_id.name, start=band.from_achievement, score=band.score,
                 ))
+
+
+class SalesAssessmentTemplateDistribution(models.Model):
+    """A cap of a forced distribution: at most ``max_percent`` of the
+    scorecard's evaluations of a cycle get ``grade_id``."""
+
+    _name = "sales.assessment.template.distribution"
+    _description = "Assessment Forced Distribution"
+    _inherit = ["sales.assessment.number.mixin"]
+    _order = "template_id, max_percent"
+    _finite_fields = ("max_percent",)
+    _check_company_auto = True
+
+    template_id = fields.Many2one(
+        "sales.assessment.template", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="template_id.company_id", store=True)
+    grade_id = fields.Many2one("sales.assessment.grade", required=True, ondelete="restrict")
+    max_percent = fields.Float(
+        string="At Most (%)", required=True, default=20.0,
+        help="The largest share of the scorecard's evaluations in a cycle that may hold "
+             "this grade, e.g. 20 for at most 20 % A.")
+
+    _sql_constraints = [
+        ("grade_unique", "UNIQUE(template_id, grade_id)",
+         "A grade is capped once per scorecard: change its line instead of adding another."),
+    ]
+
+    @api.constrains("max_percent")
+    def _check_max_percent(self):
+        for line in self:
+            if not 0 <= line.max_percent <= 100:
+                raise ValidationError(_(
+                    "Grade %(grade)s of scorecard %(name)s is capped at %(percent)s %%: a "
+                    "share of the evaluations is 0 to 100 %%.",
+                    grade=line.grade_id.name, name=line.template_id.name,
+                    percent=line.max_percent))

@@ -28,3 +28,4 @@ from . import test_default_order
 from . import test_cycle_defaults
 from . import test_target_defaults
 from . import test_without_target
+from . import test_distribution

@@ -247,3 +247,56 @@ def scorecard(lines):
         ))
     return result, total(weighted_score for _weight, weighted_score in result
                          if weighted_score is not None)
+
+
+def distribute(ranked, grades, max_percents):
+    """Apply a forced distribution (强制分布) to graded, ranked evaluations.
+
+    ``ranked`` is an iterable of (key, rank, grade key or None): each
+    evaluation with its competition rank and the grade its score earns.
+    ``grades`` lists the grade keys from the best down. ``max_percents`` is
+    {grade key: max percent}; grades without one, and the lowest grade,
+    have no cap. Return {key: distributed grade key}.
+
+    The capacity of a capped grade is floor(max percent × evaluations /
+    100). From the best grade down, evaluations in rank order keep their
+    grade while it has capacity; the others drop to the next grade down and
+    are counted there. A group tied in rank that does not fit entirely drops
+    entirely, and once a grade has turned someone away it is closed to
+    everyone ranked below.
+    """
+    ranked = list(ranked)
+    grades = list(grades)
+    result = {key: grade for key, _rank, grade in ranked}
+    rank_of = {key: rank for key, rank, _grade in ranked}
+    for position, grade in enumerate(grades[:-1]):
+        percent = max_percents.get(grade)
+        if percent is None:
+            continue
+        percent = _decimal(percent)
+        if not 0 <= percent <= _HUNDRED:
+            raise ScoringError(f"A grade's maximum share is 0 to 100 % (got {percent}).")
+        capacity = int((percent * len(ranked) / _HUNDRED).to_integral_value(rounding="ROUND_FLOOR"))
+        holders = sorted((key for key, held in result.items() if held == grade), key=rank_of.get)
+        kept, closed = 0, False
+        for _rank, group in _groupby_rank(holders, rank_of):
+            if not closed and kept + len(group) <= capacity:
+                kept += len(group)
+                continue
+            closed = True
+            for key in group:
+                result[key] = grades[position + 1]
+    return result
+
+
+def _groupby_rank(keys, rank_of):
+    """Yield (rank, [keys]) of ``keys`` (sorted by rank), tied keys together."""
+    group, current = [], None
+    for key in keys:
+        if group and rank_of[key] != current:
+            yield current, group
+            group = []
+        current = rank_of[key]
+        group.append(key)
+    if group:
+        yield current, group

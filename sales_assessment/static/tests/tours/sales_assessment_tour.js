@@ -14,7 +14,8 @@ registry.category("web_tour.tours").add("sales_assessment_my_evaluation", {
         },
         {
             content: "Open the records behind the revenue",
-            trigger: ".o_data_row:contains(Revenue Ordered) button[name=action_view_sources]",
+            // a list row on a desktop, a card on a phone
+            trigger: ".o_data_row:contains(Revenue Ordered) button[name=action_view_sources], .o_kanban_record:contains(Revenue Ordered) button[name=action_view_sources]",
             run: "click",
         },
         {
