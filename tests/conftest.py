@@ -41,3 +41,9 @@ def periods():
 def formula():
     """The formula evaluator module."""
     return load_tool("formula")
+
+
+@pytest.fixture(scope="session")
+def payplans():
+    """The pay plans engine module."""
+    return load_tool("payplans")
