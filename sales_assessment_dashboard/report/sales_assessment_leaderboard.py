@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
@@ -28,11 +29,19 @@ class SalesAssessmentLeaderboard(models.Model):
         readonly=True,
     )
     date_start = fields.Date(string="Cycle Start", readonly=True)
+    is_current_cycle = fields.Boolean(
+        string="Current Cycle", compute="_compute_is_current_cycle",
+        search="_search_is_current_cycle",
+        help="The row belongs to its company's current cycle: the open cycle that "
+             "contains today (of a month and its quarter, the one begun last), "
+             "else the cycle begun last.",
+    )
     rank = fields.Integer(readonly=True, aggregator="min")
     team_rank = fields.Integer(readonly=True, aggregator="min")
     total_score = fields.Float(readonly=True, digits=(16, 2), aggregator="avg")
     grade_id = fields.Many2one("sales.assessment.grade", readonly=True)
-    grade_color = fields.Integer(readonly=True, aggregator=False)
+    # max: one grade has one color, so the dashboard reads it per grade group
+    grade_color = fields.Integer(readonly=True, aggregator="max")
     pacing = fields.Selection(
         [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")],
         readonly=True,
@@ -135,3 +144,37 @@ class SalesAssessmentLeaderboard(models.Model):
             row.amounts_hidden = hidden
             row.revenue = False if hidden else values.get("revenue_amount", 0.0)
             row.revenue_target = False if hidden else values.get("revenue_target_amount", 0.0)
+
+    @api.model
+    def _get_current_cycles(self):
+        """The current cycle of each allowed company: the open cycle that
+        contains today in its own timezone (of a month and its quarter, the
+        one begun last), else the open or closed cycle begun last. Cycles
+        that have not begun yet are never current."""
+        cycles = self.env["sales.assessment.cycle"].search(
+            [("state", "in", ("open", "closed")),
+             ("company_id", "in", self.env.companies.ids)],
+            order="date_start desc, date_end, id desc",
+        )
+        started = cycles.filtered(lambda cycle: cycle.date_start <= cycle._today())
+        current = cycles.browse()
+        for company in started.company_id:
+            mine = started.filtered(lambda cycle, company=company: cycle.company_id == company)
+            running = mine.filtered(
+                lambda cycle: cycle.state == "open" and cycle._today() <= cycle.date_end
+            )
+            current |= (running or mine)[:1]
+        return current
+
+    @api.depends("cycle_id")
+    def _compute_is_current_cycle(self):
+        current = self._get_current_cycles()
+        for row in self:
+            row.is_current_cycle = row.cycle_id in current
+
+    @api.model
+    def _search_is_current_cycle(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        positive = (operator == "=") == value
+        return [("cycle_id", "in" if positive else "not in", self._get_current_cycles().ids)]

@@ -20,6 +20,7 @@ class SalesAssessmentOutcomeReport(models.Model):
     lost_reason_id = fields.Many2one("crm.lost.reason", string="Lost Reason", readonly=True)
     date_closed = fields.Datetime(string="Closed On", readonly=True)
     expected_revenue = fields.Float(readonly=True, aggregator="sum")
+    opportunity_count = fields.Integer(string="Opportunities", readonly=True, aggregator="sum")
     won_count = fields.Integer(string="Won", readonly=True, aggregator="sum")
     lost_count = fields.Integer(string="Lost", readonly=True, aggregator="sum")
 
@@ -48,6 +49,7 @@ class SalesAssessmentOutcomeReport(models.Model):
                    lead.lost_reason_id AS lost_reason_id,
                    lead.date_closed AS date_closed,
                    lead.expected_revenue AS expected_revenue,
+                   1 AS opportunity_count,
                    CASE WHEN stage.is_won THEN 1 ELSE 0 END AS won_count,
                    CASE WHEN stage.is_won THEN 0 ELSE 1 END AS lost_count
             """

@@ -25,10 +25,11 @@ class SalesAssessmentStageReport(models.Model):
     stage_sequence = fields.Integer(readonly=True, aggregator=False)
     date_in = fields.Datetime(string="Entered", readonly=True)
     date_out = fields.Datetime(string="Left", readonly=True)
-    dwell_days = fields.Float(string="Days in Stage", readonly=True, aggregator="avg",
-                              digits=(16, 2))
-    total_days = fields.Float(string="Total Days", readonly=True, aggregator="sum",
-                              digits=(16, 2))
+    # a tenth of a day (2.4 hours) is as fine as a stay in a stage needs
+    dwell_days = fields.Float(string="Time in Stage (days)", readonly=True, aggregator="avg",
+                              digits=(16, 1))
+    total_days = fields.Float(string="Total Time in Stage (days)", readonly=True,
+                              aggregator="sum", digits=(16, 1))
     lead_count = fields.Integer(string="Opportunities", readonly=True, aggregator="sum")
 
     _depends = {

@@ -1,13 +1,22 @@
 import base64
 import importlib.util
 import json
+import re
+from datetime import date
+
+from freezegun import freeze_time
 
 from odoo.addons.spreadsheet.utils.validate_data import (
     fields_in_spreadsheet,
     menus_xml_ids_in_spreadsheet,
 )
+from odoo import fields
+from odoo.osv import expression
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import file_open, file_path
+from odoo.tools.safe_eval import safe_eval
+
+from .common import DashboardCase
 
 
 @tagged("post_install", "-at_install")
@@ -57,3 +66,265 @@ class TestSpreadsheetDashboard(TransactionCase):
             "sales_assessment_dashboard/data/files/sales_assessment_sample_dashboard.json"
         ) as handle:
             self.assertEqual(json.load(handle), generator.spreadsheet(sample=True))
+
+
+def load_generator():
+    path = file_path("sales_assessment_dashboard/scripts/generate_spreadsheet_dashboard.py")
+    spec = importlib.util.spec_from_file_location("sa_dashboard_generator", path)
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    return generator
+
+
+def cell_position(ref):
+    """(0-based column, 1-based row) of a reference such as "B12"."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    column = 0
+    for letter in match[1]:
+        column = column * 26 + ord(letter) - 64
+    return column - 1, int(match[2])
+
+
+def sheet_named(data, name):
+    return next(sheet for sheet in data["sheets"] if sheet["name"] == name)
+
+
+@tagged("post_install", "-at_install")
+class TestSpreadsheetDashboardLayout(TransactionCase):
+    """What the dashboard shows: scorecards on top, sections that do not
+    share rows, no figure over a cell, team names with room."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        dashboard = cls.env.ref("sales_assessment_dashboard.spreadsheet_dashboard_sales_assessment")
+        cls.data = json.loads(base64.b64decode(dashboard.spreadsheet_binary_data))
+        cls.sheet = sheet_named(cls.data, "Dashboard")
+        cls.sample = load_generator().spreadsheet(sample=True)
+
+    def widths(self, sheet):
+        return [sheet["cols"].get(str(i), {}).get("size", 96) for i in range(sheet["colNumber"])]
+
+    def cell_box(self, sheet, ref):
+        widths = self.widths(sheet)
+        column, row = cell_position(ref)
+        heights = [sheet["rows"].get(str(i), {}).get("size", 23) for i in range(row)]
+        return sum(widths[:column]), sum(heights[:-1]), widths[column], heights[-1]
+
+    def rows_of(self, *needles):
+        return {cell_position(ref)[1] for ref, cell in self.sheet["cells"].items()
+                if any(needle in cell.get("content", "") for needle in needles)}
+
+    def test_no_figure_over_a_cell_nor_another_figure(self):
+        for sheet in (self.sheet, sheet_named(self.sample, "Dashboard")):
+            boxes = [(f["id"], f["x"], f["y"], f["width"], f["height"]) for f in sheet["figures"]]
+            for ref, cell in sheet["cells"].items():
+                if not cell.get("content"):
+                    continue
+                x, y, width, height = self.cell_box(sheet, ref)
+                for fid, fx, fy, fw, fh in boxes:
+                    overlap = x < fx + fw and fx < x + width and y < fy + fh and fy < y + height
+                    self.assertFalse(overlap, f"figure {fid} covers {ref}")
+            for index, (fid, fx, fy, fw, fh) in enumerate(boxes):
+                for oid, ox, oy, ow, oh in boxes[index + 1:]:
+                    overlap = fx < ox + ow and ox < fx + fw and fy < oy + oh and oy < fy + fh
+                    self.assertFalse(overlap, f"figures {fid} and {oid} overlap")
+
+    def test_sections_apart(self):
+        kpis = self.rows_of("PIVOT.VALUE(1,", "PIVOT.HEADER(1,")
+        top = self.rows_of("ODOO.LIST(1,")
+        data = sheet_named(self.data, "Data")["cells"]
+        grade_refs = {ref for ref, cell in data.items() if "(2," in cell.get("content", "")}
+        grades = self.rows_of(*(f"Data!{ref}" for ref in grade_refs))
+        sections = {"kpis": kpis, "top": top, "grades": grades}
+        for name, rows in sections.items():
+            self.assertTrue(rows, name)
+        for name, rows in sections.items():
+            for other, other_rows in sections.items():
+                if name < other:
+                    # not one row in common, and not interleaved either
+                    self.assertTrue(max(rows) < min(other_rows) or max(other_rows) < min(rows),
+                                    f"{name} {sorted(rows)} and {other} {sorted(other_rows)}")
+
+    def test_scorecards_on_top(self):
+        figures = self.sheet["figures"]
+        cards = [f for f in figures if f["data"]["type"] == "scorecard"]
+        self.assertGreaterEqual(len(cards), 3)
+        bottom = max(f["y"] + f["height"] for f in cards)
+        self.assertTrue(all(f["y"] >= bottom for f in figures if f not in cards))
+        first_row = min(cell_position(ref)[1] for ref, cell in self.sheet["cells"].items()
+                        if cell.get("content"))
+        self.assertGreaterEqual(self.cell_box(self.sheet, f"A{first_row}")[1], bottom)
+        data = sheet_named(self.data, "Data")["cells"]
+        for card in cards:
+            ref = card["data"]["keyValue"].split("!")[1]
+            self.assertIn(ref, data)
+
+    def test_team_names_have_room(self):
+        [team_ref] = [ref for ref, cell in self.sheet["cells"].items()
+                      if 'ODOO.LIST(1,1,"team_id")' in cell.get("content", "")]
+        team_col = cell_position(team_ref)[0]
+        longest = max((len(name) for name in self.env["crm.team"].search([]).mapped("name")),
+                       default=0)
+        # about 7 pixels a character at the dashboard's 10pt
+        self.assertGreaterEqual(self.widths(self.sheet)[team_col], max(250, 7 * longest))
+
+
+@tagged("post_install", "-at_install")
+class TestSpreadsheetDashboardCycle(DashboardCase):
+    """Without a filter the dashboard shows the current cycle, in every
+    pivot and in the Top 10; with the Cycle filter, the chosen cycle. The
+    requests below are those the Dashboards app sends for the pivots
+    (read_group ordered by the dimensions' orders) and the list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.data = json.loads(base64.b64decode(cls.env.ref(
+            "sales_assessment_dashboard.spreadsheet_dashboard_sales_assessment"
+        ).spreadsheet_binary_data))
+        template = cls.make_template([(cls.revenue, 100, {})])
+        cls.cycles = {}
+        for name, start, end in (("SA Q4 2024", date(2024, 10, 1), date(2024, 12, 31)),
+                                 ("SA Q1 2025", date(2025, 1, 1), date(2025, 3, 31)),
+                                 ("SA Q2 2025", date(2025, 4, 1), date(2025, 6, 30))):
+            cycle = cls.make_cycle(template, start, end, period_type="quarter", name=name)
+            cycle.tz = "UTC"
+            cls.set_targets(cls, cycle, cls.revenue, {
+                user: 1000.0 for user in (cls.user_a, cls.user_b, cls.user_c)})
+            cls.cycles[name] = cycle
+        cls.make_order(cls.user_a, cls.customers[0], 900, date(2024, 11, 10))
+        cls.make_order(cls.user_b, cls.customers[1], 600, date(2025, 1, 10))
+        with freeze_time("2025-01-20"):
+            cls.cycles["SA Q4 2024"].action_open()
+            cls.cycles["SA Q4 2024"].action_close()
+            cls.cycles["SA Q1 2025"].action_open()
+            # opened early to set its targets: it has not begun
+            cls.cycles["SA Q2 2025"].action_open()
+
+    def domain(self, definition, extra=()):
+        domain = definition["domain"]
+        if isinstance(domain, str):
+            domain = safe_eval(domain, {"context_today": lambda: fields.Date.today()})
+        return expression.AND([domain, list(extra)])
+
+    def first_pivot_cycle(self, pivot_id, extra=()):
+        pivot = self.data["pivots"][pivot_id]
+        dims = [d for d in pivot["columns"] + pivot["rows"] if d["fieldName"].startswith("cycle")]
+        self.assertEqual([d["fieldName"] for d in dims], ["cycle_state", "cycle_id"])
+        groups = self.env[pivot["model"]].read_group(
+            self.domain(pivot, extra), ["__count"], [d["fieldName"] for d in dims],
+            orderby=",".join(f"{d['fieldName']} {d['order']}" for d in dims), lazy=False,
+        )
+        return self.env["sales.assessment.cycle"].browse(groups[0]["cycle_id"][0])
+
+    def top_rows(self, extra=()):
+        top = self.data["lists"]["1"]
+        order = ", ".join(f"{o['name']} {'asc' if o['asc'] else 'desc'}" for o in top["orderBy"])
+        rows = self.env[top["model"]].search(self.domain(top, extra), order=order, limit=10)
+        # each cell shows its row only when it is of the first row's cycle
+        return rows.filtered(lambda row: row.cycle_id == rows[:1].cycle_id)
+
+    def test_formulas_read_the_first_cycle(self):
+        first = '"#cycle_state",1,"#cycle_id",1'
+        for sheet in self.data["sheets"]:
+            for ref, cell in sheet["cells"].items():
+                content = cell.get("content", "")
+                for call in re.findall(r"PIVOT\.(?:VALUE|HEADER)\((\d),([^)]*)\)", content):
+                    pivot_id, args = call
+                    if pivot_id == "2" and first not in args:
+                        # the grade's own header and colour, over all cycles
+                        self.assertRegex(args, r'^("grade_color",)?"#grade_id",\d+$', ref)
+                    else:
+                        self.assertIn(first, args, f"{sheet['name']}!{ref}")
+                if "ODOO.LIST(1," in content:
+                    self.assertIn('ODOO.LIST(1,1,"cycle_id")', content, ref)
+        [cycle_filter] = [f for f in self.data["globalFilters"] if f["label"] == "Cycle"]
+        self.assertEqual(cycle_filter["modelName"], "sales.assessment.cycle")
+        for source in list(self.data["pivots"].values()) + list(self.data["lists"].values()):
+            self.assertEqual(source["fieldMatching"][cycle_filter["id"]]["chain"], "cycle_id")
+
+    @freeze_time("2025-02-15")
+    def test_defaults_to_current_cycle(self):
+        current = self.env["sales.assessment.leaderboard"]._get_current_cycles()
+        self.assertEqual(current, self.cycles["SA Q1 2025"])
+        for pivot_id in self.data["pivots"]:
+            self.assertEqual(self.first_pivot_cycle(pivot_id), current, pivot_id)
+        rows = self.top_rows()
+        self.assertEqual(rows.cycle_id, current)
+        self.assertEqual(len(rows.user_id), len(rows), "one person once")
+        self.assertEqual(rows.mapped("rank"), sorted(rows.mapped("rank")))
+
+    @freeze_time("2025-05-10")
+    def test_next_cycle_once_begun(self):
+        self.cycles["SA Q1 2025"].action_close()
+        begun = self.cycles["SA Q2 2025"]
+        self.assertEqual(self.env["sales.assessment.leaderboard"]._get_current_cycles(), begun)
+        for pivot_id in self.data["pivots"]:
+            self.assertEqual(self.first_pivot_cycle(pivot_id), begun, pivot_id)
+        self.assertEqual(self.top_rows().cycle_id, begun)
+
+    @freeze_time("2025-02-15")
+    def test_cycle_filter(self):
+        [cycle_filter] = [f for f in self.data["globalFilters"] if f["label"] == "Cycle"]
+        chosen = self.cycles["SA Q4 2024"]
+        extra = [("cycle_id", "in", chosen.ids)]
+        for pivot_id, pivot in self.data["pivots"].items():
+            self.assertEqual(pivot["fieldMatching"][cycle_filter["id"]]["chain"], "cycle_id")
+            self.assertEqual(self.first_pivot_cycle(pivot_id, extra), chosen, pivot_id)
+        rows = self.top_rows(extra)
+        self.assertEqual(rows.cycle_id, chosen)
+        self.assertEqual(rows.user_id, self.user_a | self.user_b | self.user_c)
+
+
+@tagged("post_install", "-at_install")
+class TestSpreadsheetDashboardColors(TransactionCase):
+    """Grade colours are the grades' own, as Odoo paints their badges."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.generator = load_generator()
+        cls.data = json.loads(base64.b64decode(cls.env.ref(
+            "sales_assessment_dashboard.spreadsheet_dashboard_sales_assessment"
+        ).spreadsheet_binary_data))
+
+    def test_odoo_tag_colors(self):
+        with file_open("web/static/src/scss/secondary_variables.scss") as handle:
+            scss = handle.read()
+        listed = re.search(r"\$o-colors:([^;]*);", scss)[1]
+        self.assertEqual(self.generator.ODOO_COLORS,
+                         re.findall(r"#[0-9a-fA-F]{6}", listed.split("!default")[0]))
+        # o_tag_color_10 (green) badge: #61c36e, 25 % lighter, 15 % more saturated
+        self.assertEqual(self.generator.badge_colors(10)[0], "#b7edbe")
+
+    def test_swatch_takes_the_grade_color(self):
+        sheet = sheet_named(self.data, "Dashboard")
+        data = sheet_named(self.data, "Data")["cells"]
+        rules = sheet["conditionalFormats"]
+        self.assertEqual(len(rules), len(self.generator.ODOO_COLORS))
+        for index, rule in enumerate(rules):
+            self.assertEqual(rule["rule"]["values"], [str(index)])
+            self.assertEqual(rule["rule"]["style"]["fillColor"],
+                             self.generator.badge_colors(index)[0])
+        swatches = rules[0]["ranges"][0]
+        first, last = (cell_position(ref) for ref in swatches.split(":"))
+        for row in range(first[1], last[1] + 1):
+            ref = sheet["cells"][f"A{row}"]["content"].removeprefix("=Data!")
+            self.assertIn('PIVOT.VALUE(2,"grade_color"', data[ref]["content"])
+        # the measure is the grade's color: one per grade
+        grade = self.env.ref("sales_assessment.grade_b")
+        groups = self.env["sales.assessment.leaderboard"]._read_group(
+            [("grade_id", "=", grade.id)], ["grade_id"], ["grade_color:max"])
+        for _grade, color in groups:
+            self.assertEqual(color, grade.color)
+
+    def test_chart_takes_the_shipped_grade_colors(self):
+        grades = self.env["sales.assessment.grade"].browse(
+            [self.env.ref(f"sales_assessment.grade_{g}").id for g in "abcd"]).sorted()
+        [chart] = [f["data"] for f in sheet_named(self.data, "Dashboard")["figures"]
+                   if f["data"].get("title", {}).get("text") == "Grade distribution"]
+        colors = [dataset["backgroundColor"] for dataset in chart["dataSets"]]
+        self.assertEqual(colors[:len(grades)],
+                         [self.generator.badge_colors(g.color)[0] for g in grades])
+        self.assertNotIn("pie", chart["type"])  # pie slices cannot take colours in Odoo 18

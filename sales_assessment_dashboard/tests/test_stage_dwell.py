@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.tests import tagged
 
@@ -105,3 +106,30 @@ class TestStageDwell(DashboardCase):
             sorted((o, r.name or "", c) for o, r, c in groups),
             [("lost", "SA too expensive", 1), ("won", "", 1)],
         )
+
+    def test_units(self):
+        """Days in stage are days with one decimal, and say so; the win/loss
+        bars count opportunities, won and lost side by side."""
+        Stage = self.env["sales.assessment.stage.report"]
+        for fname in ("dwell_days", "total_days"):
+            field = Stage._fields[fname]
+            self.assertEqual(field.get_digits(self.env), (16, 1), fname)
+            self.assertIn("(days)", field.string, fname)
+        graph = etree.fromstring(Stage.get_view(view_type="graph")["arch"])
+        self.assertEqual(graph.xpath("//field[@type='measure']/@name"), ["dwell_days"])
+
+        Outcome = self.env["sales.assessment.outcome.report"]
+        graph = etree.fromstring(Outcome.get_view(view_type="graph")["arch"])
+        self.assertIn(graph.get("stacked"), ("False", "false", "0"))
+        [measure] = graph.xpath("//field[@type='measure']/@name")
+        self.assertEqual(Outcome._fields[measure].type, "integer")
+        self.assertIn("outcome", graph.xpath("//field[not(@type)]/@name"))
+        self.make_opportunity(self.user_a, "won", date(2025, 2, 1))
+        self.make_opportunity(self.user_a, "lost", date(2025, 2, 2))
+        self.make_opportunity(self.user_a, "lost", date(2025, 2, 3))
+        # each bar of the chart has its own height: none is zero
+        groups = Outcome._read_group(
+            [("cycle_id", "=", self.cycle.id), ("user_id", "=", self.user_a.id)],
+            ["outcome"], [f"{measure}:sum"],
+        )
+        self.assertEqual(dict(groups), {"won": 1, "lost": 2})
