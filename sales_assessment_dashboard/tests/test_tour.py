@@ -5,8 +5,9 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 
 class DashboardTourCase(HttpCase):
-    """A salesperson with a closed cycle behind them and an open cycle around
-    today: revenue 400 of 1,000 ordered so far, a team leader, a manager."""
+    """A salesperson with a closed cycle behind them (1,200 of 1,000: a full,
+    green bar) and an open cycle around today: revenue 400 of 1,000 ordered
+    so far, at risk; a team leader, a manager, neither assessed."""
 
     @classmethod
     def setUpClass(cls):
@@ -26,7 +27,7 @@ class DashboardTourCase(HttpCase):
         customer = cls.env["res.partner"].create({"name": "SA Tour Dashboard Customer"})
         product = cls.env["product.product"].create({"name": "SA tour dashboard product"})
         today = fields.Date.today()
-        for amount, day in ((900, date(2015, 2, 10)), (400, today)):
+        for amount, day in ((1200, date(2015, 2, 10)), (400, today)):
             order = cls.env["sale.order"].create({
                 "partner_id": customer.id, "user_id": cls.seller.id,
                 "order_line": [Command.create({"product_id": product.id, "price_unit": amount,

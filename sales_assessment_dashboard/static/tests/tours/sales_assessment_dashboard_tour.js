@@ -19,16 +19,37 @@ registry.category("web_tour.tours").add("sales_assessment_my_performance_phone",
             run: "click",
         },
         {
-            content: "My revenue of the open cycle, with its score and pacing",
-            trigger: ".o_sa_my_performance .o_kanban_record:contains(SA Tour Open Cycle):contains(Revenue Ordered):contains(Score) .o_field_widget[name=pacing] .badge",
+            content: "The cycle in progress comes first, under one header with its result",
+            trigger: ".o_sa_my_performance .o_sa_evaluation_header:first:contains(SA Tour Open Cycle) .o_sa_header_score:contains(40.00)",
         },
         {
-            content: "The score of the cycle is shown",
-            trigger: ".o_sa_my_performance .o_kanban_record:contains(SA Tour Open Cycle):contains(40.00)",
+            content: "The header says how many KPIs lag",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Open Cycle) .o_sa_header_pacing:contains(1 KPI at risk)",
         },
         {
-            content: "The previous cycle's rank is shown",
-            trigger: ".o_sa_my_performance .o_kanban_record:contains(SA Tour Closed Cycle):contains(#1)",
+            content: "The previous cycle's header shows its grade and rank",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Closed Cycle) .o_sa_header_rank:contains(#1)",
+        },
+        {
+            content: "Above the target, the achievement bar is full and green",
+            trigger: ".o_kanban_record .o_sa_achievement_met:contains(120.0) .progress-bar.bg-success[style*='width: 100%']",
+        },
+        {
+            content: "Below it, the bar is partly filled",
+            trigger: ".o_kanban_record:first .o_sa_achievement:not(.o_sa_achievement_met) .progress-bar[style*='width: 40%']",
+        },
+        {
+            content: "Tap the KPI card of the cycle in progress",
+            trigger: ".o_sa_my_performance .o_kanban_record:first:contains(Revenue Ordered)",
+            run: "click",
+        },
+        {
+            content: "The evaluation opens with its KPIs as cards",
+            trigger: ".o_form_view .o_field_widget[name=line_ids] .o_kanban_record:contains(Revenue Ordered) .o_sa_achievement",
+        },
+        {
+            content: "The evaluation says how many KPIs lag",
+            trigger: ".o_form_view .o_field_widget[name=pacing_label]:contains(1 KPI at risk)",
         },
     ],
 });
@@ -47,13 +68,17 @@ registry.category("web_tour.tours").add("sales_assessment_manager_desktop", {
             run: "click",
         },
         {
+            content: "A manager who is not assessed lands on the board of the current cycle",
+            trigger: ".o_kanban_view .o_searchview_facet:contains(SA Tour Open Cycle)",
+        },
+        {
             content: "Open the performance board",
             trigger: ".o_menu_sections [data-menu-xmlid='sales_assessment_dashboard.sales_assessment_board_menu']",
             run: "click",
         },
         {
-            content: "The kanban shows the salesperson with score and pacing",
-            trigger: ".o_kanban_record:contains(Tour Seller) .o_field_widget[name=pacing] .badge",
+            content: "The kanban shows the salesperson with score and how many KPIs lag",
+            trigger: ".o_kanban_record:contains(Tour Seller) .o_field_widget[name=pacing_label] .badge:contains(1 KPI at risk)",
         },
         {
             content: "Open the leaderboard",
