@@ -390,8 +390,9 @@ def figures(sample):
         {"id": CHART_GRADES, "x": x_of(4) + 10, "y": y_of(grades_first) + 4,
          "width": x_of(8) - x_of(4) - 10, "height": y_of(grades_last + 1) - y_of(grades_first) - 8,
          "tag": "chart", "data": grade_chart()},
-        {"id": CHART_TREND, "x": 0, "y": y_of(trend_first + 1) + 4,
-         "width": x_of(6), "height": y_of(trend_last + 1) - y_of(trend_first + 1) - 8,
+        # under the section's title, whose large font needs more than its row
+        {"id": CHART_TREND, "x": 0, "y": y_of(trend_first + 2) + 4,
+         "width": x_of(6), "height": y_of(trend_last + 1) - y_of(trend_first + 2) - 8,
          "tag": "chart", "data": trend},
     ]
 
