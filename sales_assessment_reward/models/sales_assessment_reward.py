@@ -74,7 +74,15 @@ class SalesAssessmentReward(models.Model):
         help="Positive for a bonus, negative for a penalty (deducted); empty for "
         "non-monetary outcomes.",
     )
-    description = fields.Char(required=True)
+    description = fields.Char(
+        required=True,
+        help="The title as generated, in the language of whoever closed the cycle; "
+        "the proposal shows its rule's name in the reader's language (Title).",
+    )
+    name = fields.Char(
+        string="Title", compute="_compute_name",
+        help="The rule's name in your language, or the description without a rule.",
+    )
     origin_id = fields.Many2one(
         "sales.assessment.reward", string="Corrects", readonly=True, index=True,
         help="The approved or paid proposal this difference proposal corrects.",
@@ -130,6 +138,24 @@ class SalesAssessmentReward(models.Model):
     can_draft = fields.Boolean(compute="_compute_can_workflow")
     cannot_draft_reason = fields.Char(compute="_compute_can_workflow")
 
+    @api.depends("rule_id.name", "origin_id", "description")
+    @api.depends_context("lang")
+    def _compute_name(self):
+        for reward in self:
+            rule_name = reward.rule_id.name
+            if not rule_name:
+                reward.name = reward.description
+            elif reward.origin_id:
+                reward.name = _("%(rule)s (difference)", rule=rule_name)
+            else:
+                reward.name = rule_name
+
+    @api.depends("name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for reward in self:
+            reward.display_name = reward.name
+
     @api.depends("amount", "company_id.sales_assessment_reward_threshold")
     def _compute_needs_manager(self):
         for reward in self:
@@ -153,14 +179,14 @@ class SalesAssessmentReward(models.Model):
             return AccessError, _("Only team leaders and managers submit proposals.")
         if self.state != "draft":
             return UserError, _("%(name)s is not a draft: it was submitted already.",
-                                name=self.description)
+                                name=self.name)
         if self.env.su:
             return None
         if self.user_id == user:
             return AccessError, _("You cannot submit a proposal about yourself.")
         if not self._is_manager() and self.team_id.user_id != user:
             return AccessError, _("Only the leader of %(team)s or a manager submits %(name)s.",
-                                  team=self.team_id.name, name=self.description)
+                                  team=self.team_id.name, name=self.name)
         return None
 
     def _get_approve_refusal(self):
@@ -169,21 +195,21 @@ class SalesAssessmentReward(models.Model):
         if self.state != "to_approve":
             return UserError, _(
                 "Only proposals waiting for approval can be approved or refused; "
-                "%(name)s is %(state)s.", name=self.description, state=self._state_label())
+                "%(name)s is %(state)s.", name=self.name, state=self._state_label())
         if self.user_id == user:
             return AccessError, _("You cannot approve or refuse a proposal about yourself.")
         if self.approval_level == "2":
             if not self._is_manager():
                 return AccessError, _("%(name)s needs a sales assessment manager's approval.",
-                                      name=self.description)
+                                      name=self.name)
             if self.leader_approver_id == user:
                 return AccessError, _("You approved %(name)s already: another manager gives "
-                                      "the second approval.", name=self.description)
+                                      "the second approval.", name=self.name)
             return None
         if not self._is_manager() and self.team_id.user_id != user:
             return AccessError, _(
                 "Only the leader of %(team)s or a manager approves %(name)s.",
-                team=self.team_id.name or _("the salesperson's team"), name=self.description)
+                team=self.team_id.name or _("the salesperson's team"), name=self.name)
         return None
 
     def _get_refuse_refusal(self):
@@ -194,10 +220,10 @@ class SalesAssessmentReward(models.Model):
             return AccessError, _("Only sales assessment managers record payouts.")
         if self.state != "approved":
             return UserError, _("%(name)s is not approved: only approved proposals are paid.",
-                                name=self.description)
+                                name=self.name)
         if not self.payout_reference:
             return UserError, _("Enter the payout reference of %(name)s.",
-                                name=self.description)
+                                name=self.name)
         return None
 
     def _get_cancel_refusal(self):
@@ -206,7 +232,7 @@ class SalesAssessmentReward(models.Model):
         if self.state not in ("draft", "to_approve"):
             return UserError, _("Only draft proposals or proposals waiting for approval can "
                                 "be cancelled; %(name)s is %(state)s.",
-                                name=self.description, state=self._state_label())
+                                name=self.name, state=self._state_label())
         return None
 
     def _get_draft_refusal(self):
@@ -215,7 +241,7 @@ class SalesAssessmentReward(models.Model):
         if self.state not in ("refused", "cancel"):
             return UserError, _("Only refused or cancelled proposals go back to draft; "
                                 "%(name)s is %(state)s.",
-                                name=self.description, state=self._state_label())
+                                name=self.name, state=self._state_label())
         return None
 
     def _search_can_approve(self, operator, value):
@@ -303,10 +329,10 @@ class SalesAssessmentReward(models.Model):
         self.activity_schedule(
             ACTIVITY_TYPE,
             user_id=user.id,
-            summary=_("Approve %(name)s", name=self.description),
+            summary=_("Approve %(name)s", name=self.name),
             note=_(
                 "%(name)s for %(user)s (%(cycle)s) waits for your approval.",
-                name=self.description,
+                name=self.name,
                 user=self.user_id.name,
                 cycle=self.cycle_id.name,
             ),
@@ -389,7 +415,7 @@ class SalesAssessmentReward(models.Model):
             "user_id": self.user_id.id,
             "badge_id": badge.id,
             "sender_id": self.env.user.id,
-            "comment": self.description,
+            "comment": self.name,
         })
         badge_user._send_badge()
         self._write_state({"badge_user_id": badge_user.id})

@@ -11,3 +11,4 @@ from . import test_tour
 from . import test_demo
 from . import test_finite_numbers
 from . import test_integrity
+from . import test_translation

@@ -98,3 +98,27 @@ class TestRewardGeneration(RewardCase):
         self.assertEqual(
             cycle.reward_ids.filtered(lambda r: r.rule_id == self.team_penalty), penalty
         )
+
+    def test_evaluation_without_any_target_gets_no_reward(self):
+        # Cid has no target: no total, grade or rank, so no rule applies (not
+        # even "Training", which has no condition)
+        cycle = self.open_cycle({self.user_a: 95.0, self.user_b: 70.0})
+        self.line(cycle, self.user_c, self.satisfaction).manual_value = 40.0
+        cycle.with_user(self.manager).action_close()
+        self.assertFalse(self.evaluation(cycle, self.user_c).has_target)
+        self.assertFalse(cycle.reward_ids.filtered(lambda r: r.user_id == self.user_c))
+        self.assertTrue(cycle.reward_ids.filtered(lambda r: r.user_id == self.user_b))
+
+    def test_committed_reward_of_an_evaluation_that_lost_its_targets_is_cancelled_out(self):
+        cycle = self.closed_cycle(self.scores)
+        top_b = self.reward(cycle, self.user_b, self.top_2)
+        top_b.with_user(self.leader).action_submit()
+        top_b.with_user(self.leader).action_approve()
+        cycle.with_user(self.manager).with_context(reopen_reason="No target").action_reopen()
+        cycle.target_ids.filtered(lambda t: t.user_id == self.user_b).unlink()
+        cycle.with_user(self.manager).action_close()
+        self.assertFalse(self.evaluation(cycle, self.user_b).has_target)
+        self.assertEqual(top_b.difference_ids.amount, -100.0)
+        others = cycle.reward_ids.filtered(lambda r: r.user_id == self.user_b) \
+            - top_b - top_b.difference_ids
+        self.assertFalse(others, "no new proposal for an evaluation without target")

@@ -137,7 +137,7 @@ class TestDisputeIntegrity(RewardCase):
             self.dispute(self.user_a, self.eval_a, answer="Granted by myself")
         with self.assertRaisesRegex(UserError, "written by the team leader or manager"):
             self.dispute(self.user_a, self.eval_a, corrected_value=1000)
-        self.assertFalse(self.Dispute.search([]))
+        self.assertFalse(self.Dispute.search([("evaluation_id", "=", self.eval_a.id)]))
 
     def test_refusal_does_not_name_the_other(self):
         with self.assertRaises(AccessError) as caught:

@@ -15,7 +15,7 @@ registry.category("web_tour.tours").add("sales_assessment_reward_approve", {
         },
         {
             content: "Open the proposal waiting for me",
-            trigger: ".o_data_row:contains(Tour Seller) td[name=description]",
+            trigger: ".o_data_row:contains(Tour Seller) td[name=name]",
             run: "click",
         },
         {
