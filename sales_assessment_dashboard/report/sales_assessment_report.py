@@ -115,8 +115,10 @@ class SalesAssessmentReport(models.Model):
                    line.weight AS weight,
                    line.target_value AS target_value,
                    line.actual_value AS actual_value,
-                   line.achievement AS achievement,
-                   line.score AS score,
+                   -- a KPI without target has no achievement or score: NULL,
+                   -- which averages leave out, not a 0 that drags them down
+                   CASE WHEN line.has_target THEN line.achievement END AS achievement,
+                   CASE WHEN line.has_target THEN line.score END AS score,
                    line.weighted_score AS weighted_score,
                    ev.total_score AS total_score,
                    ev.rank AS rank,

@@ -94,3 +94,21 @@ class TestLanding(DashboardCase):
         self.assertIn(self.next_quarter, Report.search([("is_started", "=", True)]).cycle_id)
         self.next_quarter.tz = "UTC"
         self.assertNotIn(self.next_quarter, Report.search([("is_started", "=", True)]).cycle_id)
+
+    def test_rows_without_target(self):
+        """Without target, Ann's row has no achievement or score (left out of
+        the averages, not counted 0) and her evaluation no pacing summary."""
+        self.env["sales.assessment.target"].search([
+            ("cycle_id", "=", self.cycle.id), ("user_id", "=", self.user_a.id)]).unlink()
+        self.make_order(self.user_b, self.customers[1], 500, date(2025, 1, 10))
+        self.cycle.action_refresh()
+        Report = self.env["sales.assessment.report"]
+        row = Report.search([("cycle_id", "=", self.cycle.id), ("user_id", "=", self.user_a.id)])
+        self.assertRecordValues(row, [{
+            "has_target": False, "evaluation_has_target": False, "achievement": 0.0,
+            "pacing": False, "pacing_label": False,
+        }])
+        [group] = Report.read_group([("cycle_id", "=", self.cycle.id)], ["achievement:avg"],
+                                    ["cycle_id"], lazy=False)
+        # Bob's 50 % and Cid's 0 %, not Ann's 0 too
+        self.assertAlmostEqual(group["achievement"], 25.0)
