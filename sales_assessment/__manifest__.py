@@ -29,6 +29,8 @@
         "views/sales_assessment_target_views.xml",
         "views/sales_assessment_evaluation_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_move_views.xml",
         "views/sales_assessment_menus.xml",
     ],
     "assets": {

@@ -16,3 +16,4 @@ from . import sales_assessment_template
 from . import sales_assessment_cycle
 from . import sales_assessment_target
 from . import sales_assessment_evaluation
+from . import sales_assessment_credit_split

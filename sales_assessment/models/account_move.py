@@ -23,6 +23,90 @@ class AccountMove(models.Model):
         "revenue KPIs of a sales assessment add up.",
     )
 
+    sales_assessment_split_ids = fields.One2many(
+        "sales.assessment.credit.split", "move_id", string="Credit Split", copy=False,
+        help="Salespeople sharing the credit of this invoice: the revenue KPIs credit each "
+        "their share instead of the invoice's salesperson, who keeps a share only through "
+        "a line of their own. Without lines of its own, an invoice takes those of the one "
+        "order all its products come from, and a credit note those of its invoice, when "
+        "posted.",
+    )
+    sales_assessment_split_total = fields.Float(
+        string="Total Share (%)", compute="_compute_sales_assessment_split_total",
+        digits=(16, 2),
+    )
+
+    @api.depends("sales_assessment_split_ids.share")
+    def _compute_sales_assessment_split_total(self):
+        for move in self:
+            move.sales_assessment_split_total = sum(
+                move.sales_assessment_split_ids.mapped("share"))
+
+    def write(self, vals):
+        # as sale.order.write: the split lines as one change, by their own rights
+        if "sales_assessment_split_ids" not in vals:
+            return super().write(vals)
+        vals = dict(vals)
+        commands = vals.pop("sales_assessment_split_ids")
+        result = super().write(vals) if vals else True
+        self.env["sales.assessment.credit.split"]._write_document_splits(self, commands)
+        return result
+
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        posted._sales_assessment_inherit_splits()
+        return posted
+
+    def _sales_assessment_inherit_splits(self):
+        """Give the customer invoices ``self`` without split lines of their
+        own those of the one order all their product lines come from, and
+        the credit notes those of the invoice they reverse (else of their
+        order): one query for all the moves, one creation for all the lines."""
+        moves = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund")
+                              and not m.sales_assessment_split_ids)
+        if not moves:
+            return
+        sources = self._sales_assessment_split_sources(moves)
+        vals_list = [
+            {"move_id": move.id, "user_id": split.user_id.id, "share": split.share}
+            for move in moves for split in sources.get(move, ())
+        ]
+        if vals_list:
+            # sudo: the lines are copies of splits already decided on the
+            # order or invoice, whoever posts the move
+            self.env["sales.assessment.credit.split"].sudo().create(vals_list)
+
+    @api.model
+    def _sales_assessment_split_sources(self, moves):
+        """Return {move: split lines it takes} for ``moves``: the invoice's
+        lines for a credit note of a split invoice, else the lines of the one
+        sale order all the move's product lines come from."""
+        self.env["account.move.line"].flush_model(["move_id", "display_type", "sale_line_ids"])
+        self.env["sale.order.line"].flush_model(["order_id"])
+        self.env.cr.execute(SQL(
+            "SELECT aml.move_id, MIN(sol.order_id) FROM account_move_line aml "
+            "LEFT JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id "
+            "LEFT JOIN sale_order_line sol ON sol.id = rel.order_line_id "
+            "WHERE aml.move_id = ANY(%s) AND aml.display_type = 'product' "
+            "GROUP BY aml.move_id "
+            "HAVING COUNT(DISTINCT sol.order_id) = 1 AND bool_and(sol.order_id IS NOT NULL)",
+            moves.ids,
+        ))
+        order_of = dict(self.env.cr.fetchall())
+        # sudo: the source's splits are copied whoever posts, even a user who
+        # may not read them
+        orders = self.env["sale.order"].sudo().browse(order_of.values())
+        orders.sales_assessment_split_ids  # noqa: B018 (one read for all the orders)
+        invoices = moves.reversed_entry_id.sudo()
+        invoices.sales_assessment_split_ids  # noqa: B018
+        sources = {}
+        for move in moves:
+            splits = move.sudo().reversed_entry_id.sales_assessment_split_ids
+            if not splits and move.id in order_of:
+                splits = orders.browse(order_of[move.id]).sales_assessment_split_ids
+            sources[move] = splits
+        return sources
+
     @api.depends("line_ids.balance", "line_ids.display_type", "line_ids.account_id")
     def _compute_sales_assessment_amount(self):
         for move in self:

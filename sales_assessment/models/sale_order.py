@@ -31,6 +31,34 @@ class SaleOrder(models.Model):
         help="The customer's company: the customer the customer KPIs of a sales "
         "assessment count.",
     )
+    sales_assessment_split_ids = fields.One2many(
+        "sales.assessment.credit.split", "order_id", string="Credit Split", copy=False,
+        help="Salespeople sharing the credit of this order: the revenue KPIs credit each "
+        "their share instead of the order's salesperson, who keeps a share only through "
+        "a line of their own. Counts and customers stay with the order's salesperson.",
+    )
+    sales_assessment_split_total = fields.Float(
+        string="Total Share (%)", compute="_compute_sales_assessment_split_total",
+        digits=(16, 2),
+    )
+
+    @api.depends("sales_assessment_split_ids.share")
+    def _compute_sales_assessment_split_total(self):
+        for order in self:
+            order.sales_assessment_split_total = sum(
+                order.sales_assessment_split_ids.mapped("share"))
+
+    def write(self, vals):
+        # the split lines are changed as one change, checked once (see
+        # sales.assessment.credit.split), by their own access rights: a team
+        # leader may split an order they cannot otherwise change
+        if "sales_assessment_split_ids" not in vals:
+            return super().write(vals)
+        vals = dict(vals)
+        commands = vals.pop("sales_assessment_split_ids")
+        result = super().write(vals) if vals else True
+        self.env["sales.assessment.credit.split"]._write_document_splits(self, commands)
+        return result
 
     @api.depends("order_line.price_subtotal", "order_line.display_type",
                  "order_line.product_id", "currency_rate")

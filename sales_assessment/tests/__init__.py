@@ -29,3 +29,4 @@ from . import test_cycle_defaults
 from . import test_target_defaults
 from . import test_without_target
 from . import test_distribution
+from . import test_credit_split

@@ -7,7 +7,7 @@ from odoo.tools.translate import LazyGettext as _lt
 from ...tools import periods
 from ..sales_assessment_metric import SourceRows, metric
 
-ORDER_SOURCES = ("sale.order.line", "res.partner", "sale.order")
+ORDER_SOURCES = ("sale.order.line", "res.partner", "sale.order", "sales.assessment.credit.split")
 
 
 class SalesAssessmentMetricOrders(models.AbstractModel):
@@ -24,31 +24,62 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
                    self._in_company(period, f"{alias}.company_id"))
 
     def _order_source(self, period):
-        """The confirmed orders of the period's local days, with their stored
-        amount: the source of the order metrics, read in one index-only scan."""
+        """The confirmed orders of the period's local days: rows (subject_id,
+        res_id, amount, own, share), the source of the order metrics.
+
+        Every order gives one row for its salesperson (or team), ``own``,
+        with ``share`` 100, or NULL when the order is split. For salesperson
+        subjects, each credit split line of an order gives one more row for
+        its user, not ``own``, with its ``share``. Revenue counts ``amount ×
+        share / 100`` (so a split order's salesperson keeps a share only
+        through a line of their own); counts and averages count the ``own``
+        rows only. Team subjects keep the order's team: a split moves credit
+        between salespeople, not between teams.
+
+        The orders are read in one index-only scan (sale_order.py), hashed
+        against the split orders read from the split's order index.
+        """
         start, stop = self._bounds(period)
+        in_period = SQL("%s AND so.date_order >= %s AND so.date_order < %s",
+                        self._confirmed(period), start, stop)
+        if period.group != "user":
+            return SQL(
+                "SELECT %s AS subject_id, so.id AS res_id, so.sales_assessment_amount AS amount, "
+                "TRUE AS own, 100.0 AS share FROM sale_order so WHERE %s",
+                self._subject(period, "so"), in_period,
+            )
         return SQL(
-            "SELECT %s AS subject_id, so.id AS res_id, so.sales_assessment_amount AS amount "
-            "FROM sale_order so WHERE %s AND so.date_order >= %s AND so.date_order < %s",
-            self._subject(period, "so"), self._confirmed(period), start, stop,
+            "SELECT so.user_id AS subject_id, so.id AS res_id, "
+            "so.sales_assessment_amount AS amount, TRUE AS own, "
+            "CASE WHEN split.order_id IS NULL THEN 100.0 END AS share "
+            "FROM sale_order so LEFT JOIN (SELECT DISTINCT order_id "
+            "FROM sales_assessment_credit_split WHERE order_id IS NOT NULL) AS split "
+            "ON split.order_id = so.id WHERE %(in_period)s "
+            "UNION ALL "
+            "SELECT sp.user_id, so.id, so.sales_assessment_amount, FALSE, sp.share "
+            "FROM sales_assessment_credit_split sp JOIN sale_order so ON so.id = sp.order_id "
+            "WHERE %(in_period)s",
+            in_period=in_period,
         )
 
     # as sale.report: the untaxed subtotals of the product lines, in company
-    # currency, stored per order (an order without product line counts for 0)
+    # currency, stored per order (an order without product line counts for
+    # 0), credited by split share (see _order_source)
     @metric("revenue_ordered", _lt("Revenue Ordered"), "sale.order", "sum", ORDER_SOURCES,
             unit="monetary", projection="revenue")
     def _metric_revenue_ordered(self, period):
-        return SourceRows(self._order_source(period), SQL("src.amount"))
+        return SourceRows(self._order_source(period), SQL("src.amount * src.share / 100"))
 
     @metric("orders_count", _lt("Confirmed Orders"), "sale.order", "count_rows",
             ORDER_SOURCES, unit="count")
     def _metric_orders_count(self, period):
-        return SourceRows(self._order_source(period), SQL("1"))
+        return SourceRows(self._order_source(period), SQL("CASE WHEN src.own THEN 1 END"))
 
     @metric("avg_order_value", _lt("Average Order Value"), "sale.order", "avg",
             ORDER_SOURCES, unit="monetary")
     def _metric_avg_order_value(self, period):
-        return SourceRows(self._order_source(period), SQL("src.amount"))
+        return SourceRows(self._order_source(period),
+                          SQL("CASE WHEN src.own THEN src.amount END"))
 
     def _customer_order_rows(self, start, stop, period, flag):
         """One row per subject and customer (commercial partner) of the
