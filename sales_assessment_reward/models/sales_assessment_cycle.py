@@ -135,10 +135,10 @@ class SalesAssessmentCycle(models.Model):
         groups = self.env["sales.assessment.evaluation.line"].sudo()._read_group(
             [("evaluation_id", "in", evaluations.ids), ("kpi_id", "in", rules.kpi_id.ids)],
             ["evaluation_id", "kpi_id"],
-            ["actual_value:sum", "achievement:sum"],
+            ["actual_value:sum", "achievement:sum", "target_value:sum", "has_target:bool_and"],
         )
-        for evaluation, kpi, actual, achievement in groups:
-            kpis[evaluation.id][kpi.id] = (actual, achievement)
+        for evaluation, kpi, actual, achievement, target, has_target in groups:
+            kpis[evaluation.id][kpi.id] = (actual, achievement, target, has_target)
         return {
             ev.id: {
                 "template_id": ev.template_id.id,
@@ -153,14 +153,18 @@ class SalesAssessmentCycle(models.Model):
 
     def _match_reward_rules(self, evaluations, rules, facts):
         """{(evaluation_id, rule_id): signed amount} of the rules that match,
-        in sequence, until a matching rule says stop."""
+        in sequence, until a matching rule says stop; a monetary rule whose
+        amount comes out 0 makes no proposal (but still stops)."""
         amounts = {}
         for evaluation in evaluations:
             ev_facts = facts[evaluation.id]
             for rule in rules.filtered(lambda r, ev=evaluation: r.company_id == ev.company_id):
                 if not rule._matches(ev_facts):
                     continue
-                amounts[(evaluation.id, rule.id)] = rule._get_reward_amount(ev_facts)
+                amount = rule._get_reward_amount(ev_facts)
+                # a monetary rule whose amount comes out 0 makes no proposal
+                if amount or not rule.is_monetary:
+                    amounts[(evaluation.id, rule.id)] = amount
                 if rule.stop:
                     break
         return amounts

@@ -1,5 +1,8 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount
+
+from odoo.addons.sales_assessment.tools import payplans
 
 MONETARY_TYPES = ("bonus", "penalty")
 
@@ -74,10 +77,28 @@ class SalesAssessmentRewardRule(models.Model):
             ("fixed", "Fixed Amount"),
             ("percent_of_kpi", "Percent of the KPI's Actual"),
             ("per_point", "Per Score Point above the Minimum"),
+            ("tiered", "Tiered Commission on the KPI's Actual"),
+            ("curve", "Pay Curve on the KPI's Achievement"),
         ],
         required=True,
         default="fixed",
+        help="Tiered: the KPI's actual is cut at each tier's achievement of the target and "
+             "each part paid at its tier's rate (or all of it at the highest tier reached). "
+             "Pay curve: the amount is the on-target incentive, paid at the percent the curve "
+             "gives for the KPI's achievement.",
     )
+    tier_mode = fields.Selection(
+        [("marginal", "Each Part at its Tier's Rate"),
+         ("whole", "All at the Highest Tier Reached")],
+        string="Tiers Apply", required=True, default="marginal",
+    )
+    tier_ids = fields.One2many(
+        "sales.assessment.reward.tier", "rule_id", string="Tiers", copy=True,
+        help="Tiered commission: from this achievement of the target on, the rate paid. "
+             "Pay curve: at this achievement, the payout percent of the amount.")
+    curve_preview = fields.Html(
+        compute="_compute_curve_preview", string="What the Plan Pays", sanitize=False,
+        help="The amount at 50, 80, 100, 120 and 150 % of the target.")
     amount = fields.Float(help="Always positive: penalties are deducted.")
     amount_cap = fields.Float(string="Cap", help="Largest amount (0: no cap).")
     badge_id = fields.Many2one(
@@ -122,6 +143,65 @@ class SalesAssessmentRewardRule(models.Model):
                         name=rule.name,
                     )
                 )
+
+    @api.constrains("amount_type", "kpi_id", "tier_ids", "tier_mode")
+    def _check_pay_plan(self):
+        for rule in self.filtered(
+                lambda r: r.reward_type in MONETARY_TYPES and r.amount_type in ("tiered", "curve")):
+            if not rule.kpi_id:
+                raise ValidationError(_(
+                    "Rule %(name)s pays on a KPI's figures: choose the KPI.", name=rule.name))
+            try:
+                payplans.check_tiers([(t.from_achievement, t.rate) for t in rule.tier_ids])
+            except payplans.PayPlanError as error:
+                raise ValidationError(rule._pay_plan_message(error.code)) from error
+
+    def _pay_plan_message(self, code):
+        """The sentence of a refused pay plan (``payplans.PayPlanError.code``)."""
+        messages = {
+            "empty": _("Rule %(name)s has no tier: add at least one (e.g. from 0 %% at 3 %%)."),
+            "negative": _("Rule %(name)s has a negative tier: achievements and rates of tiers "
+                          "are zero or more."),
+            "not_finite": _("Rule %(name)s has a tier that is not a finite number."),
+            "duplicate_start": _("Rule %(name)s has two tiers starting at the same "
+                                 "achievement: merge them."),
+            "decreasing": _("Rule %(name)s pays less in a higher tier: the rates of the tiers "
+                            "must not decrease as the achievement grows."),
+        }
+        return messages.get(code, messages["not_finite"]) % {"name": self.name}
+
+    @api.depends("amount_type", "tier_ids.from_achievement", "tier_ids.rate", "tier_mode",
+                 "amount", "amount_cap", "reward_type")
+    def _compute_curve_preview(self):
+        for rule in self:
+            rule.curve_preview = rule._render_curve_preview()
+
+    def _render_curve_preview(self):
+        """A small table of what the plan pays at 50 … 150 % of a target
+        (tiered commission: for a target of 100,000)."""
+        if self.amount_type not in ("tiered", "curve") or not self.tier_ids:
+            return False
+        target = 100000.0
+        rows = []
+        for achievement in (50, 80, 100, 120, 150):
+            facts = {"kpis": {self.kpi_id.id: (target * achievement / 100, achievement,
+                                               target, True)}}
+            try:
+                amount = self._get_reward_amount(facts, signed=False)
+            except ValidationError:
+                return False
+            rows.append(f"<tr><td>{achievement} %</td><td class='text-end'>"
+                        f"{tools.html_escape(format_amount(self.env, amount, self.currency_id))}"
+                        f"</td></tr>")
+        caption = _("For a target of %(target)s", target=format_amount(
+            self.env, target, self.currency_id)) if self.amount_type == "tiered" else _(
+            "For an on-target amount of %(amount)s", amount=format_amount(
+                self.env, self.amount, self.currency_id))
+        return (f"<table class='table table-sm o_sa_curve_preview mb-0'><caption>"
+                f"{tools.html_escape(caption)}</caption><thead><tr><th>"
+                f"{tools.html_escape(_('Achievement'))}</th><th class='text-end'>"
+                f"{tools.html_escape(_('Pays'))}</th></tr></thead><tbody>{''.join(rows)}"
+                f"</tbody></table>")
 
     @api.constrains("amount_type", "kpi_id", "min_score")
     def _check_amount_type(self):
@@ -168,7 +248,7 @@ class SalesAssessmentRewardRule(models.Model):
     def _matches(self, facts):
         """Whether this rule applies to an evaluation described by ``facts``:
         a dict with template_id, grade_id, total_score, rank, team_rank and
-        kpis ({kpi_id: (actual, achievement)})."""
+        kpis ({kpi_id: (actual, achievement, target, has_target)})."""
         self.ensure_one()
         score = facts["total_score"]
         rank = facts["team_rank"] if self.rank_scope == "team" else facts["rank"]
@@ -183,19 +263,56 @@ class SalesAssessmentRewardRule(models.Model):
         )
         return all(checks)
 
-    def _get_reward_amount(self, facts):
+    def _get_reward_amount(self, facts, signed=True):
         """The signed amount this rule gives (0 for non-monetary outcomes):
-        positive for a bonus, negative for a penalty, capped before the sign."""
+        positive for a bonus, negative for a penalty, capped before the sign.
+        Tiered and curve rules pay nothing on a KPI without target."""
         self.ensure_one()
         if self.reward_type not in MONETARY_TYPES:
             return 0.0
+        actual, achievement, target, has_target = (
+            tuple(facts["kpis"].get(self.kpi_id.id, ())) + (0.0, 0.0, 0.0, False))[:4]
         if self.amount_type == "percent_of_kpi":
-            value = facts["kpis"].get(self.kpi_id.id, (0.0, 0.0))[0] * self.amount / 100
+            value = actual * self.amount / 100
         elif self.amount_type == "per_point":
             value = max(facts["total_score"] - self.min_score, 0.0) * self.amount
+        elif self.amount_type in ("tiered", "curve"):
+            value = self._get_pay_plan_amount(actual, achievement, target) if has_target else 0.0
         else:
             value = self.amount
-        if self.amount_cap:
-            value = min(value, self.amount_cap)
+        value = payplans.cap(value, self.amount_cap)
         value = self.currency_id.round(value)
+        if not signed:
+            return value
         return -value if self.reward_type == "penalty" else value
+
+    def _get_pay_plan_amount(self, actual, achievement, target):
+        """The amount of a tiered or curve rule (pure engine: tools/payplans)."""
+        tiers = [(tier.from_achievement, tier.rate) for tier in self.tier_ids]
+        try:
+            if self.amount_type == "tiered":
+                return payplans.tiered_amount(actual, target, tiers, self.tier_mode)
+            return payplans.curve_amount(self.amount, achievement, tiers)
+        except payplans.PayPlanError as error:
+            raise ValidationError(self._pay_plan_message(error.code)) from error
+
+
+class SalesAssessmentRewardTier(models.Model):
+    """A tier of a tiered commission, or a point of a pay curve."""
+
+    _name = "sales.assessment.reward.tier"
+    _description = "Assessment Reward Tier"
+    _inherit = ["sales.assessment.number.mixin"]
+    _order = "rule_id, from_achievement, id"
+    _finite_fields = ("from_achievement", "rate")
+
+    rule_id = fields.Many2one(
+        "sales.assessment.reward.rule", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="rule_id.company_id", store=True)
+    from_achievement = fields.Float(
+        string="From Achievement (%)", required=True,
+        help="Percent of the KPI's target from which this tier (or curve point) applies.")
+    rate = fields.Float(
+        string="Rate (%)", required=True,
+        help="Tiered commission: the percent of the actual paid in this tier. Pay curve: the "
+             "payout percent of the amount at this achievement.")

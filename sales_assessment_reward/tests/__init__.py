@@ -12,3 +12,4 @@ from . import test_demo
 from . import test_finite_numbers
 from . import test_integrity
 from . import test_translation
+from . import test_pay_curves
