@@ -12,7 +12,8 @@ CLOSED_QUARTERS = 4
 class DemoGenerator:
     """Builds the demo activity: two teams, six salespeople, sixteen months of
     leads (with their stage history), orders, invoices, credit notes and
-    payments, four closed quarters and an open current one. Called once from
+    payments, one order split 50/50 between two salespeople, four closed
+    quarters and an open current one. Called once from
     the demo data (``sales.assessment.cycle._load_demo``); plain Python, not a
     model, so production databases never register it."""
 
@@ -29,6 +30,7 @@ class DemoGenerator:
             for user in users:
                 self._demo_month(rng, user, customers, product, today, month)
         self._demo_foreign_order(users[0], customers[0], product, today)
+        self._demo_split_order(users[1], users[2], customers[1], product, today)
         self._demo_cycles(users, teams, today)
 
     def _demo_people(self):
@@ -201,6 +203,18 @@ class DemoGenerator:
         )
         day = today - timedelta(days=3)
         self._demo_order(user, customer, product, day, 5, pricelist)
+
+    def _demo_split_order(self, seller, partner, customer, product, today):
+        """A shared deal: an order of ``seller`` credited half to ``partner``,
+        invoiced (the invoice takes the split when posted)."""
+        order = self._demo_order(seller, customer, product, today - timedelta(days=5), 6)
+        order.sales_assessment_split_ids = [
+            fields.Command.create({"user_id": user.id, "share": 50.0})
+            for user in (seller, partner)
+        ]
+        invoice = order._create_invoices()
+        invoice.invoice_date = today - timedelta(days=5)
+        invoice.action_post()
 
     def _demo_cycles(self, users, teams, today):
         template = self.env.ref("sales_assessment.template_salesperson")

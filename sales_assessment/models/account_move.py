@@ -96,9 +96,9 @@ class AccountMove(models.Model):
         # sudo: the source's splits are copied whoever posts, even a user who
         # may not read them
         orders = self.env["sale.order"].sudo().browse(order_of.values())
-        orders.sales_assessment_split_ids  # noqa: B018 (one read for all the orders)
-        invoices = moves.reversed_entry_id.sudo()
-        invoices.sales_assessment_split_ids  # noqa: B018
+        # one read of the split lines for all the orders, and for all the invoices
+        orders.fetch(["sales_assessment_split_ids"])
+        moves.reversed_entry_id.sudo().fetch(["sales_assessment_split_ids"])
         sources = {}
         for move in moves:
             splits = move.sudo().reversed_entry_id.sales_assessment_split_ids

@@ -90,23 +90,25 @@ class SalesAssessmentCreditSplit(models.Model):
                     user=split.user_id.display_name, share=split.share,
                 ))
 
-    # -- changes, checked per document once they are all written
+    # -- changes, checked per document once they are all written: the public
+    # methods check after their change, the ``_<verb>_splits`` ones (super's,
+    # unchecked) let _write_document_splits check once after many changes
 
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
         splits = self._create_splits(vals_list)
         # a line without document sets neither field: no constraint would run
         splits._check_document()
         self._after_change(splits._documents())
         return splits
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         documents = self._documents()
         result = self._write_splits(vals)
         self._after_change(self._merge(documents, self._documents()))
         return result
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         documents = self._documents()
         result = self._unlink_splits()
         self._after_change(documents)
@@ -114,15 +116,15 @@ class SalesAssessmentCreditSplit(models.Model):
 
     def _create_splits(self, vals_list):
         """Create without checking the documents' shares (the caller does)."""
-        return super().create(vals_list)
+        return super().create(vals_list)  # pylint: disable=super-method-mismatch
 
     def _write_splits(self, vals):
         """Write without checking the documents' shares (the caller does)."""
-        return super().write(vals)
+        return super().write(vals)  # pylint: disable=super-method-mismatch
 
     def _unlink_splits(self):
         """Delete without checking the documents' shares (the caller does)."""
-        return super().unlink()
+        return super().unlink()  # pylint: disable=super-method-mismatch
 
     def _documents(self):
         """Return (orders, moves) of the lines ``self``."""
@@ -185,7 +187,7 @@ class SalesAssessmentCreditSplit(models.Model):
         else:
             text = self.env._("Credit split: %(shares)s.", shares=", ".join(
                 self.env._("%(user)s %(share)s %%", user=split.user_id.display_name,
-                  share=round(split.share, 2))
+                           share=round(split.share, 2))
                 for split in splits
             ))
         return Markup("<p>%s</p>") % escape(text)

@@ -29,6 +29,12 @@ last day: the benchmark moves them to the day before, for all three.
 or, on a database kept for benchmarks, generate and commit the data once
 (``--commit-data`` with the sizes above), then time it with ``--reuse``.
 
+With ``--split-percent P`` (generated data only), P % of the orders are
+credit-split 50/50 between their salesperson and the next one: our revenue
+ordered is then compared with the split-aware floor (each split line's share
+of the order's lines) and not with gamification, which knows no splits;
+every other shared figure stays compared three ways.
+
 It is not collected by pytest (no ``test_`` prefix).
 ``setup/test.sh`` runs it at a small size as a smoke test (``--smoke``: exits
 non-zero when the figures disagree).
@@ -75,6 +81,30 @@ SHARED = {
          "domain": "[('type', '=', 'opportunity'), ('stage_id.is_won', '=', True)]"},
         bench_close.BASELINE[3]),
 }
+# the floor of revenue ordered when orders are split: each split line's share
+# of its order's product lines, the order's salesperson without split
+SPLIT_REVENUE_ORDERED = """
+    SELECT COALESCE(sp.user_id, so.user_id),
+           SUM(l.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)
+               * COALESCE(sp.share, 100) / 100)
+    FROM sale_order_line l JOIN sale_order so ON so.id = l.order_id
+    LEFT JOIN sales_assessment_credit_split sp ON sp.order_id = so.id
+    WHERE so.state = 'sale' AND so.company_id = %(company)s AND l.display_type IS NULL
+    AND so.date_order >= %(start)s AND so.date_order < %(stop)s
+    GROUP BY COALESCE(sp.user_id, so.user_id)"""
+
+# split P % of the bench orders 50/50 between their salesperson and the next
+# one (plain SQL, as bench_close generates the orders)
+GENERATE_SPLITS = """
+    INSERT INTO sales_assessment_credit_split (order_id, user_id, share, company_id,
+                                               create_uid, write_uid, create_date, write_date)
+    SELECT so.id, u.user_id, 50.0, so.company_id, 1, 1, now(), now()
+    FROM sale_order so
+    JOIN sellers s1 ON s1.user_id = so.user_id
+    JOIN sellers s2 ON s2.n = (s1.n + 1) %% %(salespeople)s
+    CROSS JOIN LATERAL (VALUES (s1.user_id), (s2.user_id)) AS u(user_id)
+    WHERE so.name LIKE 'BENCH%%' AND so.id %% 100 < %(split_percent)s"""
+
 # two more goals, so that gamification computes six as in DESIGN.md's reference
 EXTRA_GOALS = [
     {"model": "crm.lead", "computation_mode": "count", "date": "create_date",
@@ -99,6 +129,9 @@ def parse_args():
                         help="generate the bench data, commit it and vacuum the tables, "
                         "then exit: for a database kept for benchmarks, later run with "
                         "--reuse")
+    parser.add_argument("--split-percent", type=float, default=0.0,
+                        help="credit-split this percent of the generated orders 50/50 "
+                        "between their salesperson and the next one")
     parser.add_argument("--smoke", action="store_true",
                         help="exit 1 when the figures of (a), (b) and (c) disagree")
     return parser.parse_args()
@@ -184,19 +217,45 @@ def make_goals(env, users):
     return definitions, goals, challenge
 
 
+def floor_queries(params):
+    """The plain SQL floor (c): bench_close's six queries, revenue ordered
+    credited by split share when orders are split."""
+    if not params.get("split_percent"):
+        return list(bench_close.BASELINE)
+    return [SPLIT_REVENUE_ORDERED, *bench_close.BASELINE[1:]]
+
+
+def generate_splits(env, params):
+    """Split ``params["split_percent"]`` % of the bench orders 50/50; print
+    how many orders were split."""
+    if not params.get("split_percent"):
+        return
+    if params["salespeople"] < 2:
+        raise SystemExit("--split-percent needs at least 2 salespeople")
+    env.cr.execute(GENERATE_SPLITS, params)
+    lines = env.cr.rowcount
+    env.cr.execute("ANALYZE sales_assessment_credit_split")
+    print(f"split {lines // 2} orders 50/50 ({params['split_percent']:g} % of the orders)")
+
+
 def compare(env, cycle, definitions, goals, params, users):
-    """Return the list of disagreements between (a), (b) and (c)."""
+    """Return the list of disagreements between (a), (b) and (c); with
+    split orders, revenue ordered is compared between (a) and (c) only."""
     bounds = {**params, "start": "2025-04-01", "stop": "2025-07-01", "end": "2025-06-30"}
+    split = bool(params.get("split_percent"))
     problems = []
     for code, (_spec, sql) in SHARED.items():
         ours = {ln.evaluation_id.user_id.id: ln.actual_value
                 for ln in cycle.evaluation_ids.line_ids if ln.kpi_id.code == code}
         theirs = {g.user_id.id: g.current for g in goals
                   if g.definition_id == definitions[code]}
-        env.cr.execute(sql, bounds)
+        env.cr.execute(SPLIT_REVENUE_ORDERED if split and code == "revenue_ordered" else sql,
+                       bounds)
         floor = {uid: float(value or 0) for uid, value in env.cr.fetchall()}
         for uid in users.ids:
             figures = (ours.get(uid, 0.0), theirs.get(uid, 0.0), floor.get(uid, 0.0))
+            if split and code == "revenue_ordered":
+                figures = (figures[0], figures[2], figures[2])  # gamification knows no split
             if max(figures) - min(figures) > 0.005:
                 problems.append(f"{code} user {uid}: a={figures[0]} b={figures[1]} "
                                 f"c={figures[2]}")
@@ -209,7 +268,8 @@ def prepare(env, args):
     if args.reuse:
         params = {"company": env.company.id}
     else:
-        params = bench_close.generate(env, args)
+        params = dict(bench_close.generate(env, args), split_percent=args.split_percent)
+        generate_splits(env, params)
     # gamification's datetime bounds end at midnight of the last day (see above)
     env.cr.execute("UPDATE sale_order SET date_order = date_order - interval '1 day' "
                    "WHERE name LIKE 'BENCH%%' AND date_order >= '2025-06-30' "
@@ -269,7 +329,7 @@ def measure_all(env, args, cycle, definitions, goals, challenge, users, params):
     """Time (a), (b) and (c), print the figures; return whether they agree."""
     def floor():
         bounds = {**params, "start": "2025-04-01", "stop": "2025-07-01", "end": "2025-06-30"}
-        for query in bench_close.BASELINE:
+        for query in floor_queries(params):
             env.cr.execute(query, bounds)
             env.cr.fetchall()
 
@@ -308,12 +368,12 @@ def commit_data(env, args):
     import odoo  # noqa: PLC0415
 
     start = time.perf_counter()
-    bench_close.generate(env, args)
+    generate_splits(env, dict(bench_close.generate(env, args), split_percent=args.split_percent))
     env.cr.commit()
     with odoo.sql_db.db_connect(env.cr.dbname).cursor() as cr:
         cr._cnx.autocommit = True
         for table in ("sale_order", "sale_order_line", "account_move", "account_move_line",
-                      "crm_lead", "res_partner"):
+                      "crm_lead", "res_partner", "sales_assessment_credit_split"):
             cr.execute(f"VACUUM ANALYZE {table}")
     print(f"generated and committed {args.salespeople} salespeople, {args.orders} orders, "
           f"{args.invoices} invoices, {args.leads} opportunities "
