@@ -25,6 +25,17 @@ class TestDemoData(TransactionCase):
         self.assertTrue(all(closed.evaluation_ids.mapped("grade_id")))
         self.assertEqual(min(closed.evaluation_ids.mapped("rank")), 1)
 
+    def test_demo_forced_distribution(self):
+        """At most a third of each closed demo quarter holds A (floor(34 % × 6) = 2),
+        and the grade by score is kept beside it."""
+        grade_a = self.env.ref("sales_assessment.grade_a")
+        template = self.env.ref("sales_assessment.template_salesperson")
+        self.assertEqual(template.distribution_ids.grade_id, grade_a)
+        for cycle in self.cycles.filtered(lambda c: c.state == "closed"):
+            evaluations = cycle.evaluation_ids
+            self.assertLessEqual(len(evaluations.filtered(lambda e: e.grade_id == grade_a)), 2)
+            self.assertTrue(all(evaluations.mapped("score_grade_id")))
+
     def test_demo_pipeline_history(self):
         users = self.cycles.evaluation_ids.user_id
         leads = self.env["crm.lead"].with_context(active_test=False).search(
