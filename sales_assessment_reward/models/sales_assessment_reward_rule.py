@@ -197,10 +197,11 @@ class SalesAssessmentRewardRule(models.Model):
             self.env, target, self.currency_id)) if self.amount_type == "tiered" else _(
             "For an on-target amount of %(amount)s", amount=format_amount(
                 self.env, self.amount, self.currency_id))
+        achievement_label, pays_label = _("Achievement"), _("Pays")
         return (f"<table class='table table-sm o_sa_curve_preview mb-0'><caption>"
                 f"{tools.html_escape(caption)}</caption><thead><tr><th>"
-                f"{tools.html_escape(_('Achievement'))}</th><th class='text-end'>"
-                f"{tools.html_escape(_('Pays'))}</th></tr></thead><tbody>{''.join(rows)}"
+                f"{tools.html_escape(achievement_label)}</th><th class='text-end'>"
+                f"{tools.html_escape(pays_label)}</th></tr></thead><tbody>{''.join(rows)}"
                 f"</tbody></table>")
 
     @api.constrains("amount_type", "kpi_id", "min_score")

@@ -29,7 +29,7 @@ last day: the benchmark moves them to the day before, for all three.
 or, on a database kept for benchmarks, generate and commit the data once
 (``--commit-data`` with the sizes above), then time it with ``--reuse``.
 
-With ``--split-percent P`` (generated data only), P % of the orders are
+With ``--split-percent P`` (generated or reused data), P % of the orders are
 credit-split 50/50 between their salesperson and the next one: our revenue
 ordered is then compared with the split-aware floor (each split line's share
 of the order's lines) and not with gamification, which knows no splits;
@@ -267,6 +267,15 @@ def prepare(env, args):
     the database, or generated in the transaction."""
     if args.reuse:
         params = {"company": env.company.id}
+        if args.split_percent:
+            # split the reused orders inside the rolled-back transaction
+            env.cr.execute("""CREATE TEMP TABLE sellers AS
+                SELECT m.user_id, row_number() OVER (ORDER BY m.user_id) - 1 AS n
+                FROM crm_team_member m JOIN res_users u ON u.id = m.user_id
+                WHERE u.login LIKE 'bench.seller.%%'""")
+            env.cr.execute("SELECT count(*) FROM sellers")
+            params.update(salespeople=env.cr.fetchone()[0], split_percent=args.split_percent)
+            generate_splits(env, params)
     else:
         params = dict(bench_close.generate(env, args), split_percent=args.split_percent)
         generate_splits(env, params)
