@@ -410,8 +410,7 @@ class SalesAssessmentCycle(models.Model):
         KPIs will show their actual and count for nothing."""
         cycles = self._workflow_records()
         cycles._check_can_open()
-        cycles._do_open()
-        missing = sum(len(cycle._get_missing_targets()) for cycle in cycles)
+        missing = cycles._do_open()
         if not missing:
             return True
         return {
@@ -430,15 +429,20 @@ class SalesAssessmentCycle(models.Model):
         }
 
     def _do_open(self):
+        """Open and compute the cycles; return how many targets they miss
+        (told in each cycle's chatter)."""
         self._write_state({"state": "open"})
         self._action_refresh()
         self._schedule_manual_value_activities()
+        total = 0
         for cycle in self:
             missing = len(cycle._get_missing_targets())
+            total += missing
             if missing:
                 cycle._post_workflow_message(_(
                     "Cycle opened with %(count)s targets missing: those KPIs do not count "
                     "until a target is set.", count=missing))
+        return total
 
     # ------------------------------------------------------------------
     # Targets missing, and the previous cycle's

@@ -162,3 +162,26 @@ class TestCopyPreviousTargets(SalesAssessmentCase):
         self.current.action_close()
         with self.assertRaisesRegex(UserError, "draft or open"):
             self.current.action_copy_previous_targets()
+
+
+@tagged("post_install", "-at_install")
+class TestWithoutTargetFiguresAreSystemOnly(SalesAssessmentCase):
+    """Nobody but the computation says whether an evaluation has a target or
+    which grade its score earns."""
+
+    def test_salesperson_and_leader_cannot_write_figures(self):
+        revenue = self.kpi("revenue_ordered")
+        cycle = self.make_cycle(self.make_template([(revenue, 100, {})]))
+        cycle.action_open()
+        evaluation = self.evaluation(cycle, self.user_a)
+        self.assertFalse(evaluation.has_target)
+        grade_a = self.env.ref("sales_assessment.grade_a")
+        for user, vals in ((self.user_a, {"has_target": True}),
+                           (self.leader, {"score_grade_id": grade_a.id}),
+                           (self.leader, {"has_target": True, "rank": 1})):
+            with self.subTest(user=user.login, vals=vals), self.assertRaises(AccessError):
+                evaluation.with_user(user).write(vals)
+        with self.assertRaises(AccessError):
+            evaluation.line_ids.with_user(self.leader).write({"has_target": True})
+        self.assertRecordValues(evaluation, [{"has_target": False, "score_grade_id": False,
+                                              "rank": 0}])
