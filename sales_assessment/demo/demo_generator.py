@@ -13,7 +13,7 @@ class DemoGenerator:
     """Builds the demo activity: two teams, six salespeople, sixteen months of
     leads (with their stage history), orders, invoices, credit notes and
     payments, one order split 50/50 between two salespeople, four closed
-    quarters and an open current one. Called once from
+    quarters and an open current one, a few acknowledgements. Called once from
     the demo data (``sales.assessment.cycle._load_demo``); plain Python, not a
     model, so production databases never register it."""
 
@@ -243,4 +243,32 @@ class DemoGenerator:
             line.manual_value = 70 + (index * 7) % 30
         for cycle in cycles[:-1]:
             cycle.action_close()
+        self._demo_plans(cycles[-1], teams)
         cycles[-1].action_refresh()
+        self._demo_acknowledgements(cycles)
+
+    def _demo_plans(self, cycle, teams):
+        """The open quarter's target plans: the first team's submitted by its
+        leader and waiting for a manager, the second's approved (locked)."""
+        revenue = self.env.ref("sales_assessment.kpi_revenue_invoiced")
+        self.env["sales.assessment.target"].create([
+            {"cycle_id": cycle.id, "kpi_id": revenue.id, "team_id": team.id,
+             "target_value": 20000.0 * len(team.member_ids)}
+            for team in teams
+        ])
+        plans = self.env["sales.assessment.target.plan"].search(
+            [("cycle_id", "=", cycle.id), ("team_id", "in", teams.ids)])
+        for plan in plans:
+            plan.with_user(plan.team_id.user_id).action_submit()
+        plans.filtered(lambda p: p.team_id == teams[1]).with_user(
+            self.env.ref("base.user_admin")).action_approve()
+
+    def _demo_acknowledgements(self, cycles):
+        """Half the salespeople acknowledged the targets of the open quarter,
+        one the result of the last closed quarter: each through the action, as
+        themselves."""
+        for evaluation in cycles[-1].evaluation_ids[:3]:
+            evaluation.with_user(evaluation.user_id).action_acknowledge_targets()
+        published = cycles[-2].evaluation_ids.filtered(lambda e: e.state == "published")[:1]
+        if published:
+            published.with_user(published.user_id).action_acknowledge_result()

@@ -7,6 +7,7 @@ from . import crm_team
 from . import crm_team_member
 from . import res_company
 from . import res_config_settings
+from . import res_users
 from . import sale_order
 from . import sales_assessment_metric
 from . import metrics
@@ -15,5 +16,6 @@ from . import sales_assessment_grade
 from . import sales_assessment_template
 from . import sales_assessment_cycle
 from . import sales_assessment_target
+from . import sales_assessment_target_plan
 from . import sales_assessment_evaluation
 from . import sales_assessment_credit_split

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -20,8 +21,27 @@ class ResCompany(models.Model):
         string="Assessment Year Starts In Month",
         default="1",
     )
+    sales_assessment_target_proposal = fields.Boolean(
+        string="Salespeople Propose Their Targets",
+        help="In a draft target plan, salespeople may create and change their own "
+        "targets (never others'); the team leader adjusts them before submitting.",
+    )
+    sales_assessment_ack_days = fields.Integer(
+        string="Acknowledgement Reminder Days",
+        default=3,
+        help="Days after a result is published before its salesperson, who has not "
+        "acknowledged it, gets a reminder activity.",
+    )
 
     @property
     def _finite_fields(self):
         # a property, as res.users' SELF_READABLE_FIELDS: each addon adds its settings
-        return (*super()._finite_fields, "sales_assessment_grace_days")
+        return (*super()._finite_fields, "sales_assessment_grace_days", "sales_assessment_ack_days")
+
+    @api.constrains("sales_assessment_ack_days")
+    def _check_sales_assessment_ack_days(self):
+        if any(company.sales_assessment_ack_days < 0 for company in self):
+            raise ValidationError(_(
+                "The acknowledgement reminder comes a number of days after publication: "
+                "enter zero or more days."
+            ))

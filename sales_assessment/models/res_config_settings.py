@@ -11,11 +11,17 @@ class ResConfigSettings(models.TransientModel):
     sales_assessment_fiscal_start_month = fields.Selection(
         related="company_id.sales_assessment_fiscal_start_month", readonly=False
     )
+    sales_assessment_target_proposal = fields.Boolean(
+        related="company_id.sales_assessment_target_proposal", readonly=False
+    )
+    sales_assessment_ack_days = fields.Integer(
+        related="company_id.sales_assessment_ack_days", readonly=False
+    )
 
     @property
     def _finite_fields(self):
         # a property, as res.users' SELF_READABLE_FIELDS: each addon adds its settings
-        return (*super()._finite_fields, "sales_assessment_grace_days")
+        return (*super()._finite_fields, "sales_assessment_grace_days", "sales_assessment_ack_days")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -134,7 +134,12 @@ class SalesAssessmentCycle(models.Model):
     can_draft = fields.Boolean(compute="_compute_can_workflow")
     cannot_draft_reason = fields.Char(compute="_compute_can_workflow")
     evaluation_count = fields.Integer(compute="_compute_evaluation_count")
+    targets_acknowledged_count = fields.Integer(
+        compute="_compute_evaluation_count", string="Targets Acknowledged")
+    results_acknowledged_count = fields.Integer(
+        compute="_compute_evaluation_count", string="Results Acknowledged")
     target_count = fields.Integer(compute="_compute_evaluation_count")
+    target_plan_count = fields.Integer(compute="_compute_target_plan_count")
     missing_target_count = fields.Integer(
         compute="_compute_missing_target_count", string="Missing Targets",
         help="KPIs of the cycle's scorecards that have no target for a salesperson or team "
@@ -193,18 +198,20 @@ class SalesAssessmentCycle(models.Model):
                 self.period_type, self.date_start, self.date_end, fiscal)
 
     def _compute_evaluation_count(self):
-        evaluations = dict(
-            self.env["sales.assessment.evaluation"]._read_group(
-                [("cycle_id", "in", self.ids)], ["cycle_id"], ["__count"]
+        evaluations = {
+            cycle: counts for cycle, *counts in self.env["sales.assessment.evaluation"]._read_group(
+                [("cycle_id", "in", self.ids)], ["cycle_id"],
+                ["__count", "targets_acknowledged_date:count", "result_acknowledged_date:count"],
             )
-        )
+        }
         targets = dict(
             self.env["sales.assessment.target"]._read_group(
                 [("cycle_id", "in", self.ids)], ["cycle_id"], ["__count"]
             )
         )
         for cycle in self:
-            cycle.evaluation_count = evaluations.get(cycle, 0)
+            (cycle.evaluation_count, cycle.targets_acknowledged_count,
+             cycle.results_acknowledged_count) = evaluations.get(cycle, (0, 0, 0))
             cycle.target_count = targets.get(cycle, 0)
 
     # ------------------------------------------------------------------
@@ -434,6 +441,7 @@ class SalesAssessmentCycle(models.Model):
         self._write_state({"state": "open"})
         self._action_refresh()
         self._schedule_manual_value_activities()
+        self.env["sales.assessment.target.plan"]._create_for_cycles(self)
         total = 0
         for cycle in self:
             missing = len(cycle._get_missing_targets())
@@ -644,6 +652,7 @@ class SalesAssessmentCycle(models.Model):
             changed = reclosed._post_result_changes(before, reclosed._get_results_snapshot())
             # sudo: the flag is system data, read by the notification cron
             changed.sudo()._bulk_write([{"notified": False}] * len(changed))
+            changed._reset_result_acknowledgement()
         self.env.ref("sales_assessment.ir_cron_notify_results")._trigger()
 
     def _get_results_snapshot(self):
@@ -755,6 +764,20 @@ class SalesAssessmentCycle(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_assessment.sales_assessment_evaluation_action"
         )
+        action["domain"] = [("cycle_id", "in", self.ids)]
+        action["context"] = {"default_cycle_id": self.id}
+        return action
+
+    def _compute_target_plan_count(self):
+        # sudo: how many teams plan their targets is no secret of any of them
+        counts = dict(self.env["sales.assessment.target.plan"].sudo()._read_group(
+            [("cycle_id", "in", self.ids)], ["cycle_id"], ["__count"]))
+        for cycle in self:
+            cycle.target_plan_count = counts.get(cycle, 0)
+
+    def action_view_target_plans(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_assessment.sales_assessment_target_plan_action")
         action["domain"] = [("cycle_id", "in", self.ids)]
         action["context"] = {"default_cycle_id": self.id}
         return action

@@ -1,15 +1,18 @@
 from collections import defaultdict, namedtuple
+from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.osv import expression
+from odoo.tools import SQL, format_datetime
 
 from ..tools import scoring
 
 LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
+ACK_ACTIVITY = "sales_assessment.mail_act_acknowledge_result"
 SELF_FIELDS = {"self_comment"}
 LEADER_FIELDS = SELF_FIELDS | {"manager_comment", "line_ids"}
 # what a closed cycle freezes on its evaluations (comments stay open)
@@ -61,6 +64,9 @@ class SalesAssessmentEvaluation(models.Model):
     confirm       team leader        evaluations of their teams, open cycle
     manual value  team leader        manual KPIs, open cycle
     publish       manager            done by the cycle close
+    acknowledge   salesperson        own evaluation, once each: the targets
+                                     while the cycle is open, the result once
+                                     published; never a team evaluation
     ============  =================  =========================================
 
     Access: a salesperson reads their own evaluations and writes only their
@@ -77,7 +83,9 @@ class SalesAssessmentEvaluation(models.Model):
     ]
     _order = "cycle_id, template_id, rank, id"  # the cycle's order: newest first
     _check_company_auto = True
-    _workflow_verbs = ("confirm",)
+    _workflow_verbs = ("confirm", "acknowledge_targets", "acknowledge_result")
+    # when the salesperson acknowledged: written by their action alone
+    _workflow_fields = ("state", "targets_acknowledged_date", "result_acknowledged_date")
     _rec_names_search = ["user_id", "team_id", "cycle_id"]
 
     cycle_id = fields.Many2one(
@@ -139,6 +147,20 @@ class SalesAssessmentEvaluation(models.Model):
     notified = fields.Boolean(readonly=True, copy=False)
     can_confirm = fields.Boolean(compute="_compute_can_workflow")
     cannot_confirm_reason = fields.Char(compute="_compute_can_workflow")
+    targets_acknowledged_date = fields.Datetime(
+        string="Targets Acknowledged On", readonly=True, copy=False,
+        help="When the salesperson acknowledged their targets, while the cycle was open.")
+    result_acknowledged_date = fields.Datetime(
+        string="Result Acknowledged On", readonly=True, copy=False,
+        help="When the salesperson acknowledged their published result. A reopened cycle "
+             "closed again with another result asks for a new acknowledgement.")
+    result_reminded = fields.Boolean(
+        string="Acknowledgement Reminded", readonly=True, copy=False,
+        help="The salesperson got the one reminder to acknowledge this result.")
+    can_acknowledge_targets = fields.Boolean(compute="_compute_can_workflow")
+    cannot_acknowledge_targets_reason = fields.Char(compute="_compute_can_workflow")
+    can_acknowledge_result = fields.Boolean(compute="_compute_can_workflow")
+    cannot_acknowledge_result_reason = fields.Char(compute="_compute_can_workflow")
 
     _sql_constraints = [
         (
@@ -251,7 +273,8 @@ class SalesAssessmentEvaluation(models.Model):
                 _("You cannot comment or enter figures on your own evaluation.")
             )
 
-    @api.depends("state", "cycle_id.state", "user_id")
+    @api.depends("state", "cycle_id.state", "user_id", "targets_acknowledged_date",
+                 "result_acknowledged_date")
     @api.depends_context("uid")
     def _compute_can_workflow(self):
         return super()._compute_can_workflow()
@@ -282,6 +305,154 @@ class SalesAssessmentEvaluation(models.Model):
     def _do_confirm(self):
         # sudo: leaders may not write the evaluation's figures; the step was checked
         self.sudo()._write_state({"state": "confirmed"})
+
+    def _get_acknowledger_refusal(self):
+        """Return (error class, message) when the current user is not the one
+        who acknowledges this evaluation: its salesperson, nobody else."""
+        if not self.user_id:
+            return UserError, _(
+                "%(name)s assesses a team: only the evaluation of one salesperson is "
+                "acknowledged, by that salesperson.", name=self.display_name)
+        if self.user_id != self.env.user:
+            return AccessError, _(
+                "Only %(name)s acknowledges this evaluation: the targets and result are theirs.",
+                name=self.user_id.name)
+        return None
+
+    def _get_acknowledge_targets_refusal(self):
+        """Return (error class, message) refusing the acknowledgement of the
+        targets to the current user, or None."""
+        self.ensure_one()
+        if refusal := self._get_acknowledger_refusal():
+            return refusal
+        if self.cycle_id.state == "closed":
+            return UserError, _(
+                "%(cycle)s is closed: its targets can no longer be acknowledged. "
+                "Acknowledge your result instead once it is published.", cycle=self.cycle_id.name)
+        if self.cycle_id.state != "open":
+            return UserError, _(
+                "The targets of %(cycle)s are acknowledged while the cycle is open: wait until "
+                "a manager opens it.", cycle=self.cycle_id.name)
+        if self.targets_acknowledged_date:
+            return UserError, _(
+                "The targets of %(cycle)s were already acknowledged on %(date)s: there is "
+                "nothing more to do.", cycle=self.cycle_id.name,
+                date=format_datetime(self.env, self.targets_acknowledged_date))
+        return None
+
+    def _get_acknowledge_result_refusal(self):
+        """Return (error class, message) refusing the acknowledgement of the
+        result to the current user, or None."""
+        self.ensure_one()
+        if refusal := self._get_acknowledger_refusal():
+            return refusal
+        if self.state != "published":
+            return UserError, _(
+                "The result of %(name)s is not published: acknowledge it once the cycle is "
+                "closed and the result published.", name=self.display_name)
+        if self.result_acknowledged_date:
+            return UserError, _(
+                "This result was already acknowledged on %(date)s: there is nothing more to do.",
+                date=format_datetime(self.env, self.result_acknowledged_date))
+        return None
+
+    def _check_can_acknowledge_targets(self):
+        self._check_can("acknowledge_targets")
+
+    def _check_can_acknowledge_result(self):
+        self._check_can("acknowledge_result")
+
+    def action_acknowledge_targets(self):
+        """The salesperson acknowledges their targets (open cycle, once)."""
+        evaluations = self._workflow_records()
+        evaluations._check_can_acknowledge_targets()
+        evaluations._do_acknowledge_targets()
+        return True
+
+    def action_acknowledge_result(self):
+        """The salesperson acknowledges their published result (once)."""
+        evaluations = self._workflow_records()
+        evaluations._check_can_acknowledge_result()
+        evaluations._do_acknowledge_result()
+        return True
+
+    def _do_acknowledge_targets(self):
+        # sudo: salespeople write only their self comment; the step was checked
+        self.sudo()._write_state({"targets_acknowledged_date": fields.Datetime.now()})
+        self._post_workflow_message(_("Targets acknowledged."))
+
+    def _do_acknowledge_result(self):
+        # sudo: salespeople write only their self comment; the step was checked
+        self.sudo()._write_state({"result_acknowledged_date": fields.Datetime.now()})
+        self._post_workflow_message(_("Result acknowledged."))
+        # searched here rather than with activity_feedback(), which a client's
+        # mail_activity_automation_skip context key would turn off
+        self.env["mail.activity"].search([
+            ("res_model", "=", self._name), ("res_id", "in", self.ids),
+            ("activity_type_id", "=", self.env.ref(ACK_ACTIVITY).id), ("active", "=", True),
+        ]).action_feedback(feedback=_("Result acknowledged."))
+
+    def _reset_result_acknowledgement(self):
+        """The result of these evaluations changed (a reopened cycle closed
+        again): their salespeople acknowledge the new one, and may be reminded
+        of it once. One write, only for those acknowledged."""
+        acknowledged = self.filtered("result_acknowledged_date")
+        # sudo: a system step of the close, which was checked
+        acknowledged.sudo()._write_state({"result_acknowledged_date": False,
+                                          "result_reminded": False})
+
+    @api.model
+    def _cron_remind_acknowledgement(self):
+        """Daily: remind once whoever has not acknowledged a published result."""
+        reminded = self._action_remind_acknowledgement()
+        self.env["ir.cron"]._notify_progress(done=len(reminded), remaining=0)
+
+    @api.model
+    def _action_remind_acknowledgement(self, now=None):
+        """Give one reminder activity to each salesperson whose published
+        result is still unacknowledged ``sales_assessment_ack_days`` days
+        after the close, never a second one: one search, one batch of
+        activities, one write. Return the evaluations reminded."""
+        evaluations = self.search(self._get_remind_acknowledgement_domain(
+            now or fields.Datetime.now()))
+        if evaluations:
+            evaluations._schedule_acknowledgement_reminders()
+            # sudo: the flag is system data, set by the reminder cron
+            evaluations.sudo().write({"result_reminded": True})
+        return evaluations
+
+    @api.model
+    def _get_remind_acknowledgement_domain(self, now):
+        """Published results unacknowledged and not reminded yet, closed at
+        least the ack days of their company before ``now``."""
+        pending = [("state", "=", "published"), ("user_id", "!=", False),
+                   ("result_acknowledged_date", "=", False), ("result_reminded", "=", False)]
+        # the companies with a pending result, each with its own number of days
+        companies = [company for [company] in self._read_group(pending, ["company_id"])]
+        return expression.AND([pending, expression.OR([
+            [("company_id", "=", company.id),
+             ("cycle_id.closed_date", "<=",
+              now - timedelta(days=company.sales_assessment_ack_days))]
+            for company in companies
+        ])])
+
+    def _schedule_acknowledgement_reminders(self):
+        """One reminder activity per evaluation for its salesperson, created in
+        one batch, its note in the salesperson's language."""
+        activity_type = self.env.ref(ACK_ACTIVITY)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        # sudo: the reminders are the system's, for the salespeople
+        self.env["mail.activity"].sudo().create([{
+            "res_model_id": model_id,
+            "res_id": evaluation.id,
+            "activity_type_id": activity_type.id,
+            "user_id": evaluation.user_id.id,
+            "date_deadline": today,
+            "note": evaluation.with_context(lang=evaluation.user_id.lang).env._(
+                "Your result for %(cycle)s is published: open this evaluation and "
+                "acknowledge it.", cycle=evaluation.cycle_id.name),
+        } for evaluation in self])
 
     def action_refresh(self):
         self.cycle_id.action_refresh()
@@ -464,6 +635,11 @@ class SalesAssessmentEvaluation(models.Model):
             _("The cycle was reopened and closed again; this result changed:"),
             Markup("").join(Markup("<li>%s</li>") % item for item in items),
         )
+        if self.result_acknowledged_date:
+            # cleared for all of them at once by _reset_result_acknowledgement
+            body += Markup("<p>%s</p>") % _(
+                "The acknowledgement of the previous result no longer holds: the salesperson "
+                "acknowledges the new one.")
         self._post_workflow_message(body)
 
     def _notify_published(self):

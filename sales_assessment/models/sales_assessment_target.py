@@ -1,6 +1,12 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_amount, formatLang
+
+MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
+# what a salesperson proposing their own target in a draft plan may write
+PROPOSAL_FIELDS = {"cycle_id", "kpi_id", "user_id", "team_id", "target_value", "note"}
+# what a plan decides: every business field of a target (not the chatter's)
+PLAN_FIELDS = PROPOSAL_FIELDS | {"presence_percent", "ramp_percent"}
 
 
 class SalesAssessmentTarget(models.Model):
@@ -15,6 +21,13 @@ class SalesAssessmentTarget(models.Model):
     targets of their teams and of their members; managers read, create,
     change and delete every target of their companies; nobody changes the
     targets of a closed cycle.
+
+    Target plans (``sales.assessment.target.plan``) decide who changes a
+    target besides managers: in a draft plan of the team, its leader, and
+    with the company's ``sales_assessment_target_proposal`` each salesperson
+    their own target. A submitted plan leaves its targets to managers; an
+    approved plan locks them for everyone, managers included, until a
+    manager resets it.
     """
 
     _name = "sales.assessment.target"
@@ -43,7 +56,23 @@ class SalesAssessmentTarget(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True)
     cycle_state = fields.Selection(related="cycle_id.state", string="Cycle Status")
+    is_locked = fields.Boolean(
+        compute="_compute_is_locked",
+        help="An approved target plan holds this target: a manager resets the plan "
+        "before it changes.")
     note = fields.Char(tracking=True)
+    # what the allocation wizard applied to the member's share of the team
+    # target: the days present in the cycle and the ramp of a new salesperson
+    presence_percent = fields.Float(
+        string="Presence (%)", default=100.0, readonly=True,
+        help="Share of the cycle's days the salesperson belonged to the team, "
+        "applied by the allocation of the team target.",
+    )
+    ramp_percent = fields.Float(
+        string="Ramp (%)", default=100.0, readonly=True,
+        help="Ramp of a new salesperson for their month of tenure at the start of the "
+        "cycle (scorecard's ramp), applied by the allocation of the team target.",
+    )
 
     def init(self):
         self.env.cr.execute(
@@ -60,6 +89,81 @@ class SalesAssessmentTarget(models.Model):
         for target in self:
             subject = target.user_id if target.user_id else target.team_id
             target.display_name = f"{target.kpi_id.name or ''} – {subject.name or ''}"
+
+    @api.depends("cycle_id", "user_id", "team_id")
+    def _compute_is_locked(self):
+        plans = self._get_plans()
+        for target in self:
+            target.is_locked = any(p.state == "approved" for p in plans.get(target, ()))
+
+    def _get_plans(self):
+        """Return {target: plans covering it}: the plan of its team for a team
+        target, the plans of the teams its salesperson is a member of."""
+        # sudo: whoever may read a target may know which plan holds it
+        Plan = self.env["sales.assessment.target.plan"].sudo()
+        by_team, by_member = {}, {}
+        for plan in Plan.search([("cycle_id", "in", self.cycle_id.ids)]):
+            by_team[plan.cycle_id.id, plan.team_id.id] = plan
+            for user_id in plan.team_id.member_ids.ids:
+                by_member[plan.cycle_id.id, user_id] = by_member.get(
+                    (plan.cycle_id.id, user_id), Plan) | plan
+        return {
+            target: by_member.get((target.cycle_id.id, target.user_id.id), Plan)
+            if target.user_id else by_team.get((target.cycle_id.id, target.team_id.id), Plan)
+            for target in self
+        }
+
+    def _check_plan_allows_change(self):
+        """Refuse changing targets an approved plan locks, and, for others than
+        managers, targets outside a draft plan they prepare."""
+        manager = self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        for target, plans in self._get_plans().items():
+            approved = plans.filtered(lambda p: p.state == "approved")
+            if approved:
+                raise UserError(_(
+                    "The targets of %(plan)s are approved and locked: a manager resets the "
+                    "plan before %(target)s changes.", plan=approved[0].name,
+                    target=target.display_name))
+            if not manager:
+                target._check_plan_preparer(plans)
+
+    def _check_plan_preparer(self, plans):
+        """A leader changes the targets of a draft plan of a team they lead; a
+        salesperson, with the company's setting, their own target in a draft plan."""
+        user = self.env.user
+        drafts = plans.filtered(lambda p: p.state == "draft")
+        if plans - drafts:
+            raise UserError(_(
+                "The targets of %(plan)s are submitted for approval: a manager changes "
+                "them now, or resets the plan to draft.", plan=(plans - drafts)[0].name))
+        if drafts.filtered(lambda p: p.team_id.user_id == user):
+            return
+        if drafts and self.user_id == user and self.company_id.sales_assessment_target_proposal:
+            return
+        raise AccessError(_(
+            "You cannot change the target %(target)s: managers set targets, team leaders "
+            "in a draft target plan of their team, and salespeople propose their own when "
+            "the company allows it.", target=self.display_name))
+
+    def _check_proposal_fields(self, vals):
+        """A salesperson proposing their target writes its value and note only."""
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP) or \
+                self.env.user.has_group("sales_assessment.group_sales_assessment_team_leader"):
+            return
+        refused = set(vals) - PROPOSAL_FIELDS
+        if refused:
+            raise AccessError(_(
+                "A salesperson proposes the value and the note of their target only, not "
+                "%(fields)s.", fields=", ".join(
+                    self._fields[f]._description_string(self.env) for f in sorted(refused)
+                    if f in self._fields) or ", ".join(sorted(refused))))
+
+    @api.model
+    def get_import_templates(self):
+        return [{
+            "label": _("Import Template for Targets"),
+            "template": "/sales_assessment/static/xls/sales_assessment_target.xlsx",
+        }]
 
     @api.constrains("target_value")
     def _check_target_value(self):
@@ -130,7 +234,10 @@ class SalesAssessmentTarget(models.Model):
             [vals["cycle_id"] for vals in vals_list if vals.get("cycle_id")]
         )._check_targets_editable()
         self._check_duplicate_vals(vals_list)
+        for vals in vals_list:
+            self._check_proposal_fields(vals)
         targets = super().create([self._prepare_team_vals(vals) for vals in vals_list])
+        targets._check_plan_allows_change()
         for target in targets:
             # a log note, as tracking writes it: no sender address needed
             target._message_log(
@@ -166,8 +273,16 @@ class SalesAssessmentTarget(models.Model):
         self._check_cycle_editable()
         if "cycle_id" in vals:
             self.env["sales.assessment.cycle"].browse(vals["cycle_id"])._check_targets_editable()
-        return super().write(vals)
+        if PLAN_FIELDS.intersection(vals):
+            self._check_proposal_fields(vals)
+            self._check_plan_allows_change()
+        result = super().write(vals)
+        if {"cycle_id", "user_id", "team_id"}.intersection(vals):
+            # where it lands is checked too: moved into a locked plan, or to another
+            self._check_plan_allows_change()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed_cycle(self):
         self._check_cycle_editable()
+        self._check_plan_allows_change()

@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import scoring
+from ..tools import periods, scoring
 from .crm_team_member import assessment_dates
 
 
@@ -54,6 +54,10 @@ class SalesAssessmentTemplate(models.Model):
         copy=True,
         help="At most this share of the scorecard's evaluations in a cycle gets each grade "
              "(强制分布); the others drop to the next grade down, in rank order.")
+    ramp_ids = fields.One2many(
+        "sales.assessment.template.ramp", "template_id", string="Ramp", copy=True,
+        help="Share of the target a new salesperson carries in each month of tenure "
+             "when a team target is allocated; 100 % after the last line.")
     total_weight = fields.Float(compute="_compute_total_weight")
 
     @api.depends("line_ids.weight")
@@ -103,6 +107,13 @@ class SalesAssessmentTemplate(models.Model):
                     cycle=used.cycle_id.name,
                 )
             )
+
+    def _get_ramp_percent(self, start_date, day):
+        """Return the ramp percent of a salesperson who started on
+        ``start_date`` (False: no ramp) in the month holding ``day``."""
+        self.ensure_one()
+        ramps = [(ramp.month, ramp.percent) for ramp in self.ramp_ids]
+        return periods.ramp_percent(ramps, periods.tenure_month(start_date, day))
 
     def _get_subjects(self, cycle):
         """Return {subject_id: team_id} of the subjects assessed in ``cycle``."""
@@ -323,3 +334,44 @@ class SalesAssessmentTemplateDistribution(models.Model):
                     "share of the evaluations is 0 to 100 %%.",
                     grade=line.grade_id.name, name=line.template_id.name,
                     percent=line.max_percent))
+
+
+class SalesAssessmentTemplateRamp(models.Model):
+    """A month of the ramp of new salespeople: in month ``month`` of their
+    tenure (month 1 holds their start date), a salesperson carries
+    ``percent`` of a full share when a team target is allocated."""
+
+    _name = "sales.assessment.template.ramp"
+    _description = "Assessment Ramp Month"
+    _inherit = ["sales.assessment.number.mixin"]
+    _order = "template_id, month"
+    _finite_fields = ("month", "percent")
+
+    template_id = fields.Many2one(
+        "sales.assessment.template", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="template_id.company_id", store=True)
+    month = fields.Integer(
+        string="Month of Tenure", required=True, default=1,
+        help="1 is the calendar month holding the salesperson's start date, 2 the next one.")
+    percent = fields.Float(
+        string="Share of Target (%)", required=True, default=50.0,
+        help="Percent of a full member's share of the team target, 0 to 100.")
+
+    _sql_constraints = [
+        ("month_unique", "UNIQUE(template_id, month)",
+         "A month of tenure appears once per ramp: change its line instead of adding another."),
+    ]
+
+    @api.constrains("month", "percent")
+    def _check_values(self):
+        for ramp in self:
+            if ramp.month < 1:
+                raise ValidationError(_(
+                    "The ramp of scorecard %(name)s has month %(month)s: months of tenure "
+                    "start at 1, the month holding the start date.",
+                    name=ramp.template_id.name, month=ramp.month))
+            if not 0 <= ramp.percent <= 100:
+                raise ValidationError(_(
+                    "Month %(month)s of the ramp of scorecard %(name)s carries %(percent)s %%: "
+                    "enter a share of the target from 0 to 100 %%.",
+                    month=ramp.month, name=ramp.template_id.name, percent=ramp.percent))

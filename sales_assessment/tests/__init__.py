@@ -30,3 +30,7 @@ from . import test_target_defaults
 from . import test_without_target
 from . import test_distribution
 from . import test_credit_split
+from . import test_ramp
+from . import test_target_plan
+from . import test_acknowledgement
+from . import test_target_import

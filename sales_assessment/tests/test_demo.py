@@ -36,6 +36,21 @@ class TestDemoData(TransactionCase):
             self.assertLessEqual(len(evaluations.filtered(lambda e: e.grade_id == grade_a)), 2)
             self.assertTrue(all(evaluations.mapped("score_grade_id")))
 
+    def test_demo_target_plans(self):
+        """The open quarter's plans: one waits for a manager, one is approved
+        and locks its targets; both teams' members add up to the team target."""
+        plans = self.env["sales.assessment.target.plan"].search(
+            [("cycle_id", "=", self.cycles[-1].id)])
+        self.assertEqual(sorted(plans.mapped("state")), ["approved", "submitted"])
+        waiting = plans.filtered(lambda p: p.state == "submitted")
+        self.assertTrue(waiting.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref(
+                "sales_assessment.mail_act_target_plan_approve")))
+        self.assertFalse(any(waiting.target_ids.mapped("is_locked")))
+        approved = plans - waiting
+        self.assertTrue(all(approved.target_ids.mapped("is_locked")))
+        self.assertFalse(plans.line_ids.filtered("is_short"))
+
     def test_demo_pipeline_history(self):
         users = self.cycles.evaluation_ids.user_id
         leads = self.env["crm.lead"].with_context(active_test=False).search(

@@ -21,6 +21,10 @@ Contract:
   range of local days into the half-open range of naive UTC datetimes
   [first midnight, midnight after the last day) in an IANA timezone, across
   daylight-saving changes.
+* Ramps of new salespeople count tenure in calendar months: month 1 is the
+  month holding the start date. A ramp is a list of (month, percent) lines;
+  a month takes the line with the greatest month not above it (the first
+  line before it), and 100 after the last line or without lines or start.
 * Invalid input (unknown period type, end before start, dates out of the
   supported range, unknown timezone) raises :class:`PeriodError`.
 """
@@ -263,3 +267,27 @@ def local_date(utc_datetime, tz_name="UTC"):
     """Return the local day, in ``tz_name``, of a naive UTC datetime."""
     aware = utc_datetime.replace(tzinfo=timezone.utc)
     return aware.astimezone(_zone(tz_name)).date()
+
+
+def tenure_month(start_date, day):
+    """Return the month of tenure, counted from 1, that ``day`` falls in for
+    a salesperson who started on ``start_date``: 1 in the calendar month of
+    the start (and for a start after ``day``), 2 in the next month, and so
+    on. No start date (None or False) gives None: no ramp applies."""
+    if not start_date:
+        return None
+    months = (day.year - start_date.year) * 12 + day.month - start_date.month
+    return max(months, 0) + 1
+
+
+def ramp_percent(ramps, month):
+    """Return the percent of the target a salesperson carries in month
+    ``month`` of tenure under ``ramps``, a list of (month, percent) lines in
+    any order: the line with the greatest month not above ``month`` (the
+    first line for a month before it). 100 after the last line, without
+    lines, or for a ``month`` of None."""
+    lines = sorted(ramps)
+    if month is None or not lines or month > lines[-1][0]:
+        return 100.0
+    reached = [percent for line_month, percent in lines if line_month <= month]
+    return float(reached[-1] if reached else lines[0][1])

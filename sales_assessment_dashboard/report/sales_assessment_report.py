@@ -68,6 +68,14 @@ class SalesAssessmentReport(models.Model):
     off_track_count = fields.Integer(string="KPIs Off Track", readonly=True, aggregator=False)
     at_risk_count = fields.Integer(string="KPIs at Risk", readonly=True, aggregator=False)
     pacing_label = fields.Char(string="Pacing Summary", compute="_compute_pacing_label")
+    targets_acknowledged_date = fields.Datetime(string="Targets Acknowledged On", readonly=True)
+    result_acknowledged_date = fields.Datetime(string="Result Acknowledged On", readonly=True)
+    # the evaluation's own rights for the reader: the button of "My performance"
+    # shows what the action accepts
+    can_acknowledge_targets = fields.Boolean(
+        related="evaluation_id.can_acknowledge_targets", compute_sudo=False)
+    can_acknowledge_result = fields.Boolean(
+        related="evaluation_id.can_acknowledge_result", compute_sudo=False)
 
     _depends = {
         "sales.assessment.evaluation.line": [
@@ -79,6 +87,7 @@ class SalesAssessmentReport(models.Model):
         "sales.assessment.evaluation": [
             "cycle_id", "template_id", "user_id", "team_id", "company_id", "grade_id",
             "total_score", "rank", "has_target", "pacing", "off_track_count", "at_risk_count",
+            "targets_acknowledged_date", "result_acknowledged_date",
         ],
         "sales.assessment.cycle": ["period_type", "state", "date_start", "date_end"],
         "sales.assessment.kpi": ["unit"],
@@ -129,7 +138,9 @@ class SalesAssessmentReport(models.Model):
                    ev.has_target AS evaluation_has_target,
                    ev.pacing AS evaluation_pacing,
                    ev.off_track_count AS off_track_count,
-                   ev.at_risk_count AS at_risk_count
+                   ev.at_risk_count AS at_risk_count,
+                   ev.targets_acknowledged_date AS targets_acknowledged_date,
+                   ev.result_acknowledged_date AS result_acknowledged_date
             """
         )
 

@@ -69,6 +69,18 @@ class TestMyPerformancePhone(DashboardTourCase):
         self.start_tour("/odoo", "sales_assessment_my_performance_phone",
                         login="sa_tour_dash_seller")
 
+    def test_acknowledge_targets_phone(self):
+        self.start_tour("/odoo", "sales_assessment_acknowledge_targets_phone",
+                        login="sa_tour_dash_seller")
+        self.env.invalidate_all()
+        evaluations = self.env["sales.assessment.evaluation"].search(
+            [("user_id", "=", self.seller.id)])
+        current = evaluations.filtered(lambda e: e.cycle_id.state == "open")
+        self.assertTrue(current.targets_acknowledged_date)
+        self.assertIn("Targets acknowledged.", current.message_ids[0].body)
+        self.assertFalse((evaluations - current).result_acknowledged_date,
+                         "the closed cycle's result waits for its own acknowledgement")
+
 
 @tagged("post_install", "-at_install")
 class TestManagerDesktop(DashboardTourCase):

@@ -1,4 +1,6 @@
 import { Component } from "@odoo/owl";
+import { formatDate } from "@web/core/l10n/dates";
+import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { formatFloat } from "@web/views/fields/formatters";
@@ -16,7 +18,10 @@ function many2oneName(value) {
 /**
  * The overall result of one evaluation, above its KPI cards: cycle, score,
  * grade, rank and the pacing summary while the cycle is open ("1 KPI off
- * track"), or "No target yet". Read from the evaluation's first row.
+ * track"), or "No target yet", and the salesperson's acknowledgement: one
+ * button, "Acknowledge targets" while the cycle is open, "Acknowledge
+ * result" once it is published, then when it was acknowledged. Read from
+ * the evaluation's first row.
  */
 export class MyPerformanceHeader extends Component {
     static template = "sales_assessment_dashboard.MyPerformanceHeader";
@@ -24,6 +29,8 @@ export class MyPerformanceHeader extends Component {
 
     setup() {
         this.action = useService("action");
+        this.orm = useService("orm");
+        this.notification = useService("notification");
     }
 
     get data() {
@@ -48,6 +55,47 @@ export class MyPerformanceHeader extends Component {
             at_risk: "text-bg-warning",
             off_track: "text-bg-danger",
         }[this.data.evaluation_pacing] || "text-bg-secondary";
+    }
+
+    /** The acknowledgement the salesperson may give now, as the server says. */
+    get acknowledgement() {
+        if (this.data.can_acknowledge_targets) {
+            return {
+                method: "action_acknowledge_targets",
+                label: _t("Acknowledge targets"),
+                done: _t("Targets acknowledged."),
+            };
+        }
+        if (this.data.can_acknowledge_result) {
+            return {
+                method: "action_acknowledge_result",
+                label: _t("Acknowledge result"),
+                done: _t("Result acknowledged."),
+            };
+        }
+        return null;
+    }
+
+    /** When the result (closed cycle) or the targets were acknowledged, in words. */
+    get acknowledgedLabel() {
+        const result = this.data.result_acknowledged_date;
+        if (this.data.cycle_state === "closed" && result) {
+            return _t("Result acknowledged on %(date)s", { date: formatDate(result) });
+        }
+        const targets = this.data.targets_acknowledged_date;
+        if (targets) {
+            return _t("Targets acknowledged on %(date)s", { date: formatDate(targets) });
+        }
+        return "";
+    }
+
+    async acknowledge() {
+        const { method, done } = this.acknowledgement;
+        await this.orm.call("sales.assessment.evaluation", method, [
+            [many2oneId(this.data.evaluation_id)],
+        ]);
+        this.notification.add(done, { type: "success" });
+        await this.props.record.model.root.load();
     }
 
     openEvaluation() {

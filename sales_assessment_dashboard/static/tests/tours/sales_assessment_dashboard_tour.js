@@ -54,6 +54,44 @@ registry.category("web_tour.tours").add("sales_assessment_my_performance_phone",
     ],
 });
 
+registry.category("web_tour.tours").add("sales_assessment_acknowledge_targets_phone", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Tap the menu",
+            trigger: ".o_menu_toggle",
+            run: "click",
+        },
+        {
+            content: "Show all apps",
+            trigger: ".o_sidebar_topbar a:contains(All Apps)",
+            run: "click",
+        },
+        {
+            content: "Tap My Performance",
+            trigger: ".o_app_menu_sidebar .o_app[data-menu-xmlid='sales_assessment_dashboard.sales_assessment_my_performance_menu']",
+            run: "click",
+        },
+        {
+            content: "The published result of the previous cycle waits for its acknowledgement",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Closed Cycle) .o_sa_header_acknowledge:contains(Acknowledge result)",
+        },
+        {
+            content: "Acknowledge the targets of the cycle in progress",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Open Cycle) .o_sa_header_acknowledge:contains(Acknowledge targets)",
+            run: "click",
+        },
+        {
+            content: "The header says when they were acknowledged",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Open Cycle) .o_sa_header_acknowledged:contains(Targets acknowledged on)",
+        },
+        {
+            content: "The button is gone",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Open Cycle):not(:has(.o_sa_header_acknowledge))",
+        },
+    ],
+});
+
 registry.category("web_tour.tours").add("sales_assessment_manager_desktop", {
     url: "/odoo",
     steps: () => [
