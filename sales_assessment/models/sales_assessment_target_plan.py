@@ -134,6 +134,14 @@ class SalesAssessmentTargetPlan(models.Model):
         plans.activity_update()
         return plans
 
+    def write(self, vals):
+        if {"cycle_id", "team_id"}.intersection(vals) and any(
+                plan.cycle_id.id != vals.get("cycle_id", plan.cycle_id.id)
+                or plan.team_id.id != vals.get("team_id", plan.team_id.id) for plan in self):
+            raise UserError(_("A target plan stays with its cycle and team: create the plan "
+                              "of the other cycle or team instead."))
+        return super().write(vals)
+
     def _check_can_create(self):
         if self.env.su or self.env.user.has_group(MANAGER_GROUP):
             return

@@ -249,6 +249,16 @@ class TestTargetPlan(SalesAssessmentCase):
         wizard.action_reset()
         self.assertEqual(self.plan.state, "draft")
 
+    def test_plan_stays_with_its_cycle_and_team(self):
+        self.approve()
+        other = self.other_cycle("SA Q2")
+        for user in (self.leader, self.manager):
+            for vals in ({"team_id": self.team_2.id}, {"cycle_id": other.id}):
+                with self.subTest(user=user.name, vals=vals), \
+                        self.assertRaisesRegex(UserError, "stays with its cycle and team"):
+                    self.plan.with_user(user).write(vals)
+        self.plan.with_user(self.manager).write({"team_id": self.team_1.id})  # unchanged
+
     def test_state_is_written_by_the_workflow_only(self):
         for user in (self.manager, self.leader):
             with self.subTest(user=user.name), self.assertRaises(UserError):
