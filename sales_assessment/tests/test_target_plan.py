@@ -358,8 +358,16 @@ class TestTargetPlan(SalesAssessmentCase):
             manager).with_company(company).search([("plan_id", "=", self.plan.id)]))
 
     def test_salesperson_reads_no_plan(self):
+        self.complete_plan()
+        self.plan.with_user(self.leader).action_submit()
+        self.assertTrue(self.plan.message_ids)
         with self.assertRaises(AccessError):
             self.plan.with_user(self.user_a).read(["state"])
+        # nor its chatter, where the targets are discussed
+        self.assertFalse(self.env["mail.message"].with_user(self.user_a).search(
+            [("model", "=", self.plan._name), ("res_id", "=", self.plan.id)]))
+        with self.assertRaises(AccessError):
+            self.plan.message_ids[:1].with_user(self.user_a).read(["body"])
         with self.assertRaises(AccessError):
             self.env["sales.assessment.target.plan.line"].with_user(self.user_a).search([])
 
