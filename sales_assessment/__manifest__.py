@@ -34,7 +34,9 @@
         "views/res_users_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
+        "views/sales_assessment_webhook_views.xml",
         "views/sales_assessment_menus.xml",
+        "report/sales_assessment_evaluation_statement.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -43,5 +45,6 @@
     },
     "demo": [
         "demo/sales_assessment_demo.xml",
+        "demo/sales_assessment_webhook_demo.xml",
     ],
 }

@@ -24,6 +24,7 @@
         "views/sales_assessment_evaluation_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_assessment_reward_menus.xml",
+        "report/sales_assessment_evaluation_statement.xml",
     ],
     "demo": [
         "demo/sales_assessment_reward_demo.xml",

@@ -95,6 +95,19 @@ ensure_chromium() {
     fi
 }
 
+ensure_pdf_tools() {
+    # wkhtmltopdf renders the PDF statement; pdftotext (poppler-utils) lets the tests read it.
+    command -v wkhtmltopdf >/dev/null && command -v pdftotext >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        sa_log "Installing wkhtmltopdf and poppler-utils (PDF statement and its tests need them)"
+        apt-get install -y -q wkhtmltopdf poppler-utils >/dev/null 2>&1 ||
+            { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wkhtmltopdf poppler-utils >/dev/null 2>&1; } ||
+            sa_log "WARNING: could not install wkhtmltopdf and poppler-utils: PDF statement tests will fail"
+    else
+        sa_log "WARNING: no wkhtmltopdf or pdftotext: install the Debian packages 'wkhtmltopdf' and 'poppler-utils' (PDF statement tests need them)"
+    fi
+}
+
 external_pg_answers() {
     [ -n "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ] || return 1
     command -v psql >/dev/null || return 1
@@ -155,6 +168,7 @@ write_conf() {
 resolve_odoo
 ensure_venv
 ensure_chromium
+ensure_pdf_tools
 ensure_pg
 write_conf
 sa_log "Ready: Odoo $ODOO_SRC, venv $SA_VENV, config $SA_CONF"

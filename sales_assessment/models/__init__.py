@@ -19,3 +19,4 @@ from . import sales_assessment_target
 from . import sales_assessment_target_plan
 from . import sales_assessment_evaluation
 from . import sales_assessment_credit_split
+from . import sales_assessment_webhook

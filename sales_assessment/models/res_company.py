@@ -32,6 +32,11 @@ class ResCompany(models.Model):
         help="Days after a result is published before its salesperson, who has not "
         "acknowledged it, gets a reminder activity.",
     )
+    sales_assessment_statement_in_mail = fields.Boolean(
+        string="Statement In The Results Mail",
+        help="The mail of a published result carries the salesperson's PDF statement, "
+        "in their language, attached to their evaluation.",
+    )
 
     @property
     def _finite_fields(self):

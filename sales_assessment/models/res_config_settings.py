@@ -17,6 +17,9 @@ class ResConfigSettings(models.TransientModel):
     sales_assessment_ack_days = fields.Integer(
         related="company_id.sales_assessment_ack_days", readonly=False
     )
+    sales_assessment_statement_in_mail = fields.Boolean(
+        related="company_id.sales_assessment_statement_in_mail", readonly=False
+    )
 
     @property
     def _finite_fields(self):

@@ -654,6 +654,7 @@ class SalesAssessmentCycle(models.Model):
             changed.sudo()._bulk_write([{"notified": False}] * len(changed))
             changed._reset_result_acknowledgement()
         self.env.ref("sales_assessment.ir_cron_notify_results")._trigger()
+        self.env["sales.assessment.webhook"]._queue_results(self)
 
     def _get_results_snapshot(self):
         """Return {evaluation_id: (total, grade_id, rank, {line_id: (kpi_id,

@@ -13,6 +13,7 @@ from ..tools import scoring
 LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
 ACK_ACTIVITY = "sales_assessment.mail_act_acknowledge_result"
+STATEMENT_REPORT = "sales_assessment.action_report_evaluation_statement"
 SELF_FIELDS = {"self_comment"}
 LEADER_FIELDS = SELF_FIELDS | {"manager_comment", "line_ids"}
 # what a closed cycle freezes on its evaluations (comments stay open)
@@ -650,22 +651,60 @@ class SalesAssessmentEvaluation(models.Model):
         template = self.env.ref("sales_assessment.mail_template_evaluation_published")
         assessed = self.filtered("user_id")
         rendered = template._generate_template(assessed.ids, ("subject", "body_html"))
+        files = assessed._get_result_attachments()
+        messages = {}
         for evaluation in assessed:
             values = rendered[evaluation.id]
-            evaluation.message_post(
+            messages[evaluation.id] = evaluation.message_post(
                 body=values["body_html"],
                 subject=values["subject"],
                 message_type="notification",
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=evaluation.user_id.partner_id.ids,
+                attachments=files.get(evaluation.id, []),
             )
         # the chatter notifies by mail those who chose it; the others get the mail too
         inbox = assessed.filtered(lambda e: e.user_id.notification_type == "inbox")
         if inbox:
-            template.send_mail_batch(inbox.ids)
+            mails = template.send_mail_batch(inbox.ids)
+            for mail in mails.filtered(lambda m: m.res_id in files) if files else ():
+                # the files the message attached to the evaluation, not copies
+                mail.attachment_ids = messages[mail.res_id].attachment_ids
         self._notify_team_leaders()
         # sudo: the flag is system data, set by the notification cron
         self.sudo().write({"notified": True})
+
+    def _get_result_attachments(self):
+        """Hook: return {evaluation_id: [(file name, content)]}, the files the
+        results mail of each evaluation carries; posted with the message, they
+        are attached to the evaluation and read by whoever reads it. Here: the
+        PDF statement, in its salesperson's language and timezone, when the
+        company's ``sales_assessment_statement_in_mail`` is set; otherwise
+        nothing is rendered at all. Rendered per language and timezone."""
+        evaluations = self.filtered(
+            lambda e: e.user_id and e.company_id.sales_assessment_statement_in_mail)
+        files = {}
+        readers = evaluations.grouped(lambda e: (e.user_id.lang, e.user_id.tz))
+        for (lang, tz), group in readers.items():
+            reader_env = group.with_context(lang=lang or group.env.lang, tz=tz)
+            files.update(reader_env._render_statements())
+        return files
+
+    def _render_statements(self):
+        """Return {evaluation_id: [(file name, PDF)]}: one wkhtmltopdf run per
+        statement, as a mail template renders its reports. A PDF per
+        evaluation needs no splitting, and the wkhtmltopdf of Debian
+        (unpatched Qt) takes one document per run."""
+        Report = self.env["ir.actions.report"]
+        files = {}
+        for evaluation in self:
+            content, report_type = Report._render_qweb_pdf(STATEMENT_REPORT, evaluation.ids)
+            if report_type != "pdf":
+                # tests without force_report_rendering: Odoo renders HTML, no PDF to send
+                return {}
+            files[evaluation.id] = [(
+                _("Statement - %(name)s.pdf", name=evaluation.display_name), content)]
+        return files
 
     def _notify_team_leaders(self):
         by_leader = defaultdict(list)
@@ -692,6 +731,22 @@ class SalesAssessmentEvaluation(models.Model):
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (_("Results of your team for %(cycle)s:", cycle=cycle.name), rows),
             )
+
+
+class ReportEvaluationStatement(models.AbstractModel):
+    """The PDF statement of evaluations (``STATEMENT_REPORT``), rendered with
+    the reader's rights: whoever may not read one of them gets an
+    AccessError before anything is rendered."""
+
+    _name = "report.sales_assessment.report_evaluation_statement"
+    _description = "Assessment Statement"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        docs = self.env["sales.assessment.evaluation"].browse(docids)
+        # refused here rather than as an error inside the template
+        docs.check_access("read")
+        return {"doc_ids": docids, "doc_model": docs._name, "docs": docs}
 
 
 class SalesAssessmentEvaluationLine(models.Model):

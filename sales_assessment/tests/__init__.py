@@ -34,3 +34,5 @@ from . import test_ramp
 from . import test_target_plan
 from . import test_acknowledgement
 from . import test_target_import
+from . import test_statement
+from . import test_webhook

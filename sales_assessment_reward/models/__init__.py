@@ -6,3 +6,5 @@ from . import sales_assessment_reward_budget
 from . import sales_assessment_dispute
 from . import sales_assessment_cycle
 from . import sales_assessment_evaluation
+from . import sales_assessment_webhook
+from . import sales_assessment_webhook_message

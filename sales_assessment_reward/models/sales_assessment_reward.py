@@ -355,6 +355,7 @@ class SalesAssessmentReward(models.Model):
         # sudo: leaders may not write the state; the step was checked
         self.sudo()._write_state({"state": "to_approve", "approval_level": "1"})
         self.activity_update()
+        self.env["sales.assessment.webhook"]._queue_approvals(self)
 
     # ------------------------------------------------------------------
     # Approve
@@ -376,6 +377,7 @@ class SalesAssessmentReward(models.Model):
         # sudo: the approval is written only after _check_can_approve
         to_manager.sudo()._write_state({"approval_level": "2", "leader_approver_id": user.id})
         to_manager.activity_update(feedback)
+        self.env["sales.assessment.webhook"]._queue_approvals(to_manager)
         for reward in to_manager:
             reward._post_workflow_message(_(
                 "Approved by the team leader %(user)s; a manager approves next (above "

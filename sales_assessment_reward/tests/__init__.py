@@ -13,3 +13,5 @@ from . import test_finite_numbers
 from . import test_integrity
 from . import test_translation
 from . import test_pay_curves
+from . import test_statement
+from . import test_webhook
