@@ -23,6 +23,7 @@
         "wizard/sales_assessment_cycle_reopen_views.xml",
         "wizard/sales_assessment_target_allocate_views.xml",
         "wizard/sales_assessment_target_plan_reset_views.xml",
+        "wizard/sales_assessment_estimate_views.xml",
         "views/sales_assessment_kpi_views.xml",
         "views/sales_assessment_grade_views.xml",
         "views/sales_assessment_template_views.xml",

@@ -17,6 +17,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "wizard/sales_assessment_reward_refuse_views.xml",
+        "wizard/sales_assessment_estimate_views.xml",
         "views/sales_assessment_reward_rule_views.xml",
         "views/sales_assessment_reward_views.xml",
         "views/sales_assessment_dispute_views.xml",

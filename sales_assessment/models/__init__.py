@@ -2,9 +2,11 @@ from . import sales_assessment_number_mixin
 from . import sales_assessment_workflow_mixin
 from . import sales_assessment_bulk_mixin
 from . import account_move
+from . import account_partial_reconcile
 from . import crm_lead
 from . import crm_team
 from . import crm_team_member
+from . import mail_activity
 from . import res_company
 from . import res_config_settings
 from . import res_users

@@ -55,7 +55,25 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft)
         posted._sales_assessment_inherit_splits()
+        posted._sales_assessment_mark_stale()
         return posted
+
+    def button_draft(self):
+        # a posted move is cancelled through it too (button_cancel)
+        posted = self.filtered(lambda move: move.state == "posted")
+        result = super().button_draft()
+        posted._sales_assessment_mark_stale()
+        return result
+
+    def _sales_assessment_mark_stale(self):
+        """Mark stale the live figures of the salespeople credited with the
+        customer invoices and credit notes among ``self``: their salesperson
+        and those of their split lines."""
+        moves = self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
+        if moves:
+            # sudo: the split lines are read whoever posts or pays the move
+            users = moves.sudo().invoice_user_id | moves.sudo().sales_assessment_split_ids.user_id
+            self.env["sales.assessment.evaluation"]._mark_stale(users.ids)
 
     def _sales_assessment_inherit_splits(self):
         """Give the customer invoices ``self`` without split lines of their

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.tools.sql import drop_index
 
 from ..tools.sql import create_covering_index
@@ -8,8 +8,28 @@ LEAD_COLUMNS = ["user_id", "team_id", "company_id", "stage_id", "type", "active"
                 "probability"]
 
 
+# what a change makes the salespeople's figures stale (won, lost, reassigned)
+ASSESSED_LEAD_FIELDS = {*LEAD_COLUMNS, "date_closed", "expected_revenue", "lost_reason_id"}
+
+
 class CrmLead(models.Model):
     _inherit = "crm.lead"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        self.env["sales.assessment.evaluation"]._mark_stale(leads.user_id.ids)
+        return leads
+
+    def write(self, vals):
+        # won and lost (action_set_won, action_set_lost) write the stage, the
+        # probability or active: caught here; the old salesperson is stale too
+        if not ASSESSED_LEAD_FIELDS.intersection(vals):
+            return super().write(vals)
+        user_ids = self.user_id.ids
+        result = super().write(vals)
+        self.env["sales.assessment.evaluation"]._mark_stale(user_ids + self.user_id.ids)
+        return result
 
     def init(self):
         res = super().init()

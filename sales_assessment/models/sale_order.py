@@ -4,6 +4,13 @@ from odoo.tools.sql import drop_index
 
 from ..tools.sql import add_filled_columns, create_covering_index
 
+# what the order metrics read of a confirmed order: a change makes its
+# salespeople's figures stale
+ASSESSED_ORDER_FIELDS = {
+    "user_id", "team_id", "partner_id", "date_order", "order_line", "currency_rate",
+    "company_id",
+}
+
 
 class SaleOrder(models.Model):
     """Stores what the builtin order metrics count, so that a quarter of a
@@ -49,16 +56,49 @@ class SaleOrder(models.Model):
                 order.sales_assessment_split_ids.mapped("share"))
 
     def write(self, vals):
+        assessed = self.browse()
+        if ASSESSED_ORDER_FIELDS.intersection(vals):
+            assessed = self.filtered(lambda order: order.state == "sale")
+        # read before the write: a salesperson who loses the order is stale too
+        credited = assessed._sales_assessment_credited_users()
         # the split lines are changed as one change, checked once (see
         # sales.assessment.credit.split), by their own access rights: a team
         # leader may split an order they cannot otherwise change
         if "sales_assessment_split_ids" not in vals:
-            return super().write(vals)
-        vals = dict(vals)
-        commands = vals.pop("sales_assessment_split_ids")
-        result = super().write(vals) if vals else True
-        self.env["sales.assessment.credit.split"]._write_document_splits(self, commands)
+            result = super().write(vals)
+        else:
+            vals = dict(vals)
+            commands = vals.pop("sales_assessment_split_ids")
+            result = super().write(vals) if vals else True
+            self.env["sales.assessment.credit.split"]._write_document_splits(self, commands)
+        if assessed:
+            credited |= assessed._sales_assessment_credited_users()
+            self.env["sales.assessment.evaluation"]._mark_stale(credited.ids)
         return result
+
+    def action_confirm(self):
+        result = super().action_confirm()
+        self._sales_assessment_mark_stale()
+        return result
+
+    def _action_cancel(self):
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        result = super()._action_cancel()
+        confirmed._sales_assessment_mark_stale()
+        return result
+
+    def _sales_assessment_mark_stale(self):
+        """Mark stale the live figures of the salespeople credited with the
+        orders ``self``."""
+        if self:
+            self.env["sales.assessment.evaluation"]._mark_stale(
+                self._sales_assessment_credited_users().ids)
+
+    def _sales_assessment_credited_users(self):
+        """The salespeople the orders ``self`` count for: their salesperson
+        and those of their split lines."""
+        # sudo: the split lines are read whoever changes the order
+        return self.user_id | self.sudo().sales_assessment_split_ids.user_id.with_env(self.env)
 
     @api.depends("order_line.price_subtotal", "order_line.display_type",
                  "order_line.product_id", "currency_rate")

@@ -116,15 +116,37 @@ class SalesAssessmentCreditSplit(models.Model):
 
     def _create_splits(self, vals_list):
         """Create without checking the documents' shares (the caller does)."""
-        return super().create(vals_list)  # pylint: disable=super-method-mismatch
+        splits = super().create(vals_list)  # pylint: disable=super-method-mismatch
+        splits._mark_stale()
+        return splits
 
     def _write_splits(self, vals):
         """Write without checking the documents' shares (the caller does)."""
-        return super().write(vals)  # pylint: disable=super-method-mismatch
+        credited = self._credited_users()
+        result = super().write(vals)  # pylint: disable=super-method-mismatch
+        self._mark_stale(credited)
+        return result
 
     def _unlink_splits(self):
         """Delete without checking the documents' shares (the caller does)."""
-        return super().unlink()  # pylint: disable=super-method-mismatch
+        credited = self._credited_users()
+        result = super().unlink()  # pylint: disable=super-method-mismatch
+        self.env["sales.assessment.evaluation"]._mark_stale(credited.ids)
+        return result
+
+    def _credited_users(self):
+        """The salespeople whose revenue the lines ``self`` move: theirs and
+        their documents' salespeople."""
+        # sudo: the documents' salespeople, also for a leader who may not read them
+        splits = self.sudo()
+        return (splits.user_id | splits.order_id.user_id
+                | splits.move_id.invoice_user_id).with_env(self.env)
+
+    def _mark_stale(self, credited=None):
+        """Mark stale the live figures of the salespeople of the lines
+        ``self`` and of ``credited`` (those of before a change)."""
+        users = self._credited_users() | (credited or self.env["res.users"])
+        self.env["sales.assessment.evaluation"]._mark_stale(users.ids)
 
     def _documents(self):
         """Return (orders, moves) of the lines ``self``."""

@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_datetime
 
 from ..tools import scoring
+
+_logger = logging.getLogger(__name__)
 
 LEADER_GROUP = "sales_assessment.group_sales_assessment_team_leader"
 MANAGER_GROUP = "sales_assessment.group_sales_assessment_manager"
@@ -162,6 +165,11 @@ class SalesAssessmentEvaluation(models.Model):
     cannot_acknowledge_targets_reason = fields.Char(compute="_compute_can_workflow")
     can_acknowledge_result = fields.Boolean(compute="_compute_can_workflow")
     cannot_acknowledge_result_reason = fields.Char(compute="_compute_can_workflow")
+    is_stale = fields.Boolean(
+        string="Stale", readonly=True, index=True, copy=False, default=False,
+        help="A source record of the salesperson changed since the figures were last "
+             "computed (an order, invoice, payment, opportunity, activity or credit "
+             "split): the figures are refreshed within a minute.")
 
     _sql_constraints = [
         (
@@ -455,9 +463,88 @@ class SalesAssessmentEvaluation(models.Model):
                 "acknowledge it.", cycle=evaluation.cycle_id.name),
         } for evaluation in self])
 
+    def action_open_estimate(self):
+        """Open a what-if estimate of this evaluation (nothing is written to it)."""
+        self.ensure_one()
+        estimate = self.env["sales.assessment.estimate"].create({"evaluation_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("What if…"),
+            "res_model": "sales.assessment.estimate",
+            "res_id": estimate.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("sales_assessment.sales_assessment_estimate_view_form").id,
+                       "form")],
+            "target": "new",
+        }
+
     def action_refresh(self):
         self.cycle_id.action_refresh()
         return True
+
+    # ------------------------------------------------------------------
+    # Live figures: stale evaluations, refreshed by a triggered cron
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _mark_stale(self, user_ids):
+        """Mark the evaluations of open cycles of the salespeople ``user_ids``
+        as stale and trigger the cron that refreshes them: one UPDATE, and
+        the trigger only when some evaluation was not stale yet, so that a
+        burst of changes costs one refresh. Never fails the business action
+        that calls it: no access is checked (the flag is system data)."""
+        user_ids = list({user_id for user_id in user_ids if user_id})
+        if not user_ids:
+            return
+        self.flush_model(["is_stale", "user_id", "cycle_id"])
+        self.env["sales.assessment.cycle"].flush_model(["state"])
+        self.env.cr.execute(SQL(
+            "UPDATE sales_assessment_evaluation SET is_stale = TRUE "
+            "WHERE user_id = ANY(%s) AND is_stale IS NOT TRUE AND cycle_id IN "
+            "(SELECT id FROM sales_assessment_cycle WHERE state = 'open') RETURNING id",
+            user_ids,
+        ))
+        marked = [row[0] for row in self.env.cr.fetchall()]
+        if marked:
+            self.browse(marked).invalidate_recordset(["is_stale"])
+            # sudo: whoever changes a source record may not read the crons;
+            # at a minute, so that the changes of the next seconds join the run
+            cron = self.env.ref("sales_assessment.ir_cron_refresh_stale",
+                                raise_if_not_found=False)
+            if cron:  # not during an upgrade that has not loaded it yet
+                cron.sudo()._trigger(fields.Datetime.now() + timedelta(minutes=1))
+
+    @api.model
+    def _cron_refresh_stale(self):
+        """Triggered by :meth:`_mark_stale` (daily as a safety net)."""
+        cycles = self._action_refresh_stale()
+        self.env["ir.cron"]._notify_progress(done=len(cycles), remaining=0)
+
+    @api.model
+    def _action_refresh_stale(self):
+        """Refresh the open cycles holding stale evaluations, whole (the ranks
+        depend on every total of a scorecard), each in a savepoint so that a
+        broken cycle does not keep the others stale, and clear the flag of
+        those refreshed and of any cycle no longer open. Return the cycles
+        refreshed."""
+        self.flush_model(["is_stale"])
+        stale = self.sudo().search([("is_stale", "=", True)])
+        refreshed = self.env["sales.assessment.cycle"]
+        for cycle in stale.cycle_id.filtered(lambda c: c.state == "open"):
+            try:
+                with self.env.cr.savepoint():
+                    cycle.sudo()._action_refresh()
+                refreshed |= cycle
+            except Exception:  # one broken cycle must not stop the others
+                _logger.exception("Stale evaluations of cycle %s not refreshed", cycle.name)
+        cleared = stale.filtered(lambda e: e.cycle_id in refreshed or e.cycle_id.state != "open")
+        if cleared:
+            self.env.cr.execute(SQL(
+                "UPDATE sales_assessment_evaluation SET is_stale = FALSE WHERE id = ANY(%s)",
+                cleared.ids,
+            ))
+            cleared.invalidate_recordset(["is_stale"])
+        return refreshed
 
     # ------------------------------------------------------------------
     # Figures (computed for a whole cycle at once)

@@ -36,3 +36,5 @@ from . import test_acknowledgement
 from . import test_target_import
 from . import test_statement
 from . import test_webhook
+from . import test_estimate
+from . import test_live_figures

@@ -90,3 +90,16 @@ class TestManagerDesktop(DashboardTourCase):
         self.start_tour(
             "/odoo", "sales_assessment_manager_desktop", login="sa_tour_dash_manager"
         )
+
+
+@tagged("post_install", "-at_install")
+class TestEstimatePhone(DashboardTourCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_estimate_phone(self):
+        evaluation = self.env["sales.assessment.evaluation"].search(
+            [("user_id", "=", self.seller.id), ("cycle_id.state", "=", "open")])
+        self.start_tour("/odoo", "sales_assessment_estimate_phone", login="sa_tour_dash_seller")
+        self.env.invalidate_all()
+        self.assertEqual(evaluation.total_score, 40.0, "an estimate writes nothing")

@@ -15,3 +15,4 @@ from . import test_translation
 from . import test_pay_curves
 from . import test_statement
 from . import test_webhook
+from . import test_estimate

@@ -20,8 +20,9 @@ function many2oneName(value) {
  * grade, rank and the pacing summary while the cycle is open ("1 KPI off
  * track"), or "No target yet", and the salesperson's acknowledgement: one
  * button, "Acknowledge targets" while the cycle is open, "Acknowledge
- * result" once it is published, then when it was acknowledged. Read from
- * the evaluation's first row.
+ * result" once it is published, then when it was acknowledged; and, while
+ * the cycle is open, "What if…", the estimator. Read from the evaluation's
+ * first row.
  */
 export class MyPerformanceHeader extends Component {
     static template = "sales_assessment_dashboard.MyPerformanceHeader";
@@ -96,6 +97,16 @@ export class MyPerformanceHeader extends Component {
         ]);
         this.notification.add(done, { type: "success" });
         await this.props.record.model.root.load();
+    }
+
+    /** Open the what-if estimator of this evaluation (open cycles only). */
+    async openEstimate() {
+        const action = await this.orm.call(
+            "sales.assessment.evaluation",
+            "action_open_estimate",
+            [[many2oneId(this.data.evaluation_id)]]
+        );
+        await this.action.doAction(action);
     }
 
     openEvaluation() {

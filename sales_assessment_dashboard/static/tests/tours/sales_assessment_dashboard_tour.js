@@ -143,3 +143,65 @@ registry.category("web_tour.tours").add("sales_assessment_manager_desktop", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sales_assessment_estimate_phone", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Tap the menu",
+            trigger: ".o_menu_toggle",
+            run: "click",
+        },
+        {
+            content: "Show all apps",
+            trigger: ".o_sidebar_topbar a:contains(All Apps)",
+            run: "click",
+        },
+        {
+            content: "Tap My Performance",
+            trigger: ".o_app_menu_sidebar .o_app[data-menu-xmlid='sales_assessment_dashboard.sales_assessment_my_performance_menu']",
+            run: "click",
+        },
+        {
+            content: "The closed cycle has nothing to estimate",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Closed Cycle):not(:has(.o_sa_header_estimate))",
+        },
+        {
+            content: "Tap What if… on the cycle in progress",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Open Cycle) .o_sa_header_estimate",
+            run: "click",
+        },
+        {
+            content: "The estimate starts from the figures so far",
+            trigger: ".modal .o_field_widget[name=estimated_score]:contains(40.00)",
+        },
+        {
+            content: "Tap the what-if value of Revenue Ordered",
+            trigger: ".modal .o_data_row:contains(Revenue Ordered) td[name=what_if_value]",
+            run: "click",
+        },
+        {
+            content: "Expect 800",
+            trigger: ".modal .o_data_row .o_field_widget[name=what_if_value] input",
+            run: "edit 800",
+        },
+        {
+            content: "Leave the cell",
+            trigger: ".modal .o_form_view .o_group",
+            run: "click",
+        },
+        {
+            content: "The estimated score follows: 800 of 1,000",
+            trigger: ".modal .o_field_widget[name=estimated_score]:contains(80.00)",
+        },
+        {
+            content: "Close the estimate",
+            trigger: ".modal .modal-footer button:contains(Close)",
+            run: "click",
+        },
+        {
+            content: "My performance still shows the real score",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Open Cycle) .o_sa_header_score:contains(40.00)",
+        },
+    ],
+});
