@@ -42,16 +42,20 @@ def _num(value):
 
 class FigureRun:
     """One refresh (or the close's refresh) of a cycle, as the hooks that add
-    to its figures see it: the cycle, whether it is the close, the line rows
-    being computed, what a hook must do once the figures are written
+    to its figures see it: the cycle, whether it is the close, whether only
+    some of its evaluations are computed (``partial``), the line rows being
+    computed (those of the evaluations computed), what a hook must do once the figures are written
     (``after_write``: callables without arguments), and how many evaluations
     have no target at all (``without_target``)."""
 
-    __slots__ = ("cycle", "closing", "rows", "after_write", "without_target")
+    __slots__ = ("cycle", "closing", "partial", "rows", "after_write", "without_target")
 
-    def __init__(self, cycle, closing):
+    def __init__(self, cycle, closing, partial=False):
         self.cycle = cycle
         self.closing = closing
+        # only some evaluations of the cycle (the stale ones) are computed;
+        # the others of their scorecards are ranked again from their totals
+        self.partial = partial
         self.rows = []
         self.after_write = []
         self.without_target = 0
@@ -120,7 +124,15 @@ class SalesAssessmentEvaluation(models.Model):
     date_start = fields.Date(related="cycle_id.date_start")
     date_end = fields.Date(related="cycle_id.date_end")
     cycle_state = fields.Selection(related="cycle_id.state", string="Cycle Status")
-    last_computed = fields.Datetime(related="cycle_id.last_computed", string="Last Computed At")
+    last_computed = fields.Datetime(
+        string="Last Computed At", compute="_compute_last_computed",
+        help="When the figures of this evaluation were last computed: by the refresh of "
+             "the whole cycle, or by the live refresh that follows a change of its "
+             "source records.")
+    live_computed = fields.Datetime(
+        string="Live Refresh At", readonly=True, copy=False,
+        help="When the live refresh last computed this evaluation alone, after a change "
+             "of its source records.")
     line_ids = fields.One2many(
         "sales.assessment.evaluation.line", "evaluation_id", string="KPIs"
     )
@@ -197,6 +209,13 @@ class SalesAssessmentEvaluation(models.Model):
         for evaluation in self:
             subject = evaluation.user_id or evaluation.team_id
             evaluation.display_name = f"{subject.name or ''} – {evaluation.cycle_id.name or ''}"
+
+    @api.depends("cycle_id.last_computed", "live_computed")
+    def _compute_last_computed(self):
+        for evaluation in self:
+            stamps = [stamp for stamp in (evaluation.cycle_id.last_computed,
+                                          evaluation.live_computed) if stamp]
+            evaluation.last_computed = max(stamps) if stamps else False
 
     def _subject_id(self):
         self.ensure_one()
@@ -488,21 +507,28 @@ class SalesAssessmentEvaluation(models.Model):
 
     @api.model
     def _mark_stale(self, user_ids):
-        """Mark the evaluations of open cycles of the salespeople ``user_ids``
-        as stale and trigger the cron that refreshes them: one UPDATE, and
-        the trigger only when some evaluation was not stale yet, so that a
-        burst of changes costs one refresh. Never fails the business action
-        that calls it: no access is checked (the flag is system data)."""
+        """Mark the evaluations of open cycles of the salespeople ``user_ids``,
+        and those of the teams they are assessed in, as stale and trigger the
+        cron that refreshes them: one UPDATE, and the trigger only when some
+        evaluation was not stale yet, so that a burst of changes costs one
+        refresh. Never fails the business action that calls it: no access is
+        checked (the flag is system data)."""
         user_ids = list({user_id for user_id in user_ids if user_id})
         if not user_ids:
             return
-        self.flush_model(["is_stale", "user_id", "cycle_id"])
+        self.flush_model(["is_stale", "user_id", "team_id", "cycle_id", "member_team_ids"])
         self.env["sales.assessment.cycle"].flush_model(["state"])
         self.env.cr.execute(SQL(
-            "UPDATE sales_assessment_evaluation SET is_stale = TRUE "
-            "WHERE user_id = ANY(%s) AND is_stale IS NOT TRUE AND cycle_id IN "
-            "(SELECT id FROM sales_assessment_cycle WHERE state = 'open') RETURNING id",
-            user_ids,
+            "UPDATE sales_assessment_evaluation ev SET is_stale = TRUE "
+            "WHERE ev.is_stale IS NOT TRUE AND ev.cycle_id IN "
+            "(SELECT id FROM sales_assessment_cycle WHERE state = 'open') "
+            "AND (ev.user_id = ANY(%(users)s) OR (ev.user_id IS NULL AND ev.team_id IN ("
+            # a team evaluation: a team one of the salespeople is assessed in
+            "  SELECT rel.team_id FROM sales_assessment_evaluation_team_rel rel "
+            "  JOIN sales_assessment_evaluation mine ON mine.id = rel.evaluation_id "
+            "  WHERE mine.user_id = ANY(%(users)s) AND mine.cycle_id = ev.cycle_id))) "
+            "RETURNING ev.id",
+            users=user_ids,
         ))
         marked = [row[0] for row in self.env.cr.fetchall()]
         if marked:
@@ -522,28 +548,41 @@ class SalesAssessmentEvaluation(models.Model):
 
     @api.model
     def _action_refresh_stale(self):
-        """Refresh the open cycles holding stale evaluations, whole (the ranks
-        depend on every total of a scorecard), each in a savepoint so that a
-        broken cycle does not keep the others stale, and clear the flag of
-        those refreshed and of any cycle no longer open. Return the cycles
-        refreshed."""
-        self.flush_model(["is_stale"])
-        stale = self.sudo().search([("is_stale", "=", True)])
-        refreshed = self.env["sales.assessment.cycle"]
-        for cycle in stale.cycle_id.filtered(lambda c: c.state == "open"):
+        """Refresh the stale evaluations of open cycles, and only them: their
+        figures are computed again, set-based, and every evaluation of their
+        scorecards is ranked and graded again from the stored totals of the
+        others (see :meth:`_grade_and_rank`). Each cycle runs in a savepoint,
+        so that a broken cycle does not keep the others stale; the flag of
+        the evaluations of cycles no longer open is cleared. Return the
+        cycles refreshed."""
+        self.flush_model(["is_stale", "cycle_id"])
+        self.env["sales.assessment.cycle"].flush_model(["state"])
+        self.env.cr.execute(SQL(
+            "SELECT ev.cycle_id, cycle.state = 'open', array_agg(ev.id ORDER BY ev.id) "
+            "FROM sales_assessment_evaluation ev "
+            "JOIN sales_assessment_cycle cycle ON cycle.id = ev.cycle_id "
+            "WHERE ev.is_stale GROUP BY ev.cycle_id, cycle.state ORDER BY ev.cycle_id"
+        ))
+        # sudo: the flag and the figures are system data, refreshed by the cron
+        Cycle = self.env["sales.assessment.cycle"].sudo()
+        refreshed, cleared = Cycle, []
+        for cycle_id, is_open, evaluation_ids in self.env.cr.fetchall():
+            if not is_open:
+                cleared += evaluation_ids
+                continue
+            cycle = Cycle.browse(cycle_id)
             try:
                 with self.env.cr.savepoint():
-                    cycle.sudo()._action_refresh()
+                    self.sudo()._refresh_cycle(cycle, evaluations=self.sudo().browse(evaluation_ids))
                 refreshed |= cycle
             except Exception:  # one broken cycle must not stop the others
                 _logger.exception("Stale evaluations of cycle %s not refreshed", cycle.name)
-        cleared = stale.filtered(lambda e: e.cycle_id in refreshed or e.cycle_id.state != "open")
         if cleared:
             self.env.cr.execute(SQL(
                 "UPDATE sales_assessment_evaluation SET is_stale = FALSE WHERE id = ANY(%s)",
-                cleared.ids,
+                cleared,
             ))
-            cleared.invalidate_recordset(["is_stale"])
+            self.browse(cleared).invalidate_recordset(["is_stale"])
         return refreshed
 
     # ------------------------------------------------------------------
@@ -551,20 +590,24 @@ class SalesAssessmentEvaluation(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _refresh_cycle(self, cycle, closing=False):
+    def _refresh_cycle(self, cycle, closing=False, evaluations=None):
         """Measure, score, weigh, grade and rank every evaluation of ``cycle``,
         creating the lines it lacks with their figures: one query per KPI and
         a few bulk queries, whatever its size. ``closing``: the close's
-        refresh, which publishes the results in the same write."""
-        run = FigureRun(cycle, closing)
+        refresh, which publishes the results in the same write.
+        ``evaluations``: compute only these (the stale ones of an open cycle),
+        and rank again every evaluation of their scorecards, in as many
+        queries whatever their number."""
+        run = FigureRun(cycle, closing, partial=evaluations is not None)
         Line = self.env["sales.assessment.evaluation.line"]
-        run.rows = Line._get_cycle_rows(cycle)
+        run.rows = Line._get_cycle_rows(cycle, evaluations)
         line_vals, weighted = Line._compute_cycle_figures(run)
         run.without_target = sum(1 for total in weighted.values() if total is None)
         line_vals = Line._prepare_line_figures(run, line_vals)
         Line._write_cycle_figures(run.rows, line_vals)
+        computed = cycle.evaluation_ids if evaluations is None else evaluations
         # sudo: figures are system-computed; the caller's rights were checked
-        cycle.evaluation_ids.sudo()._grade_and_rank(run, weighted, line_vals)
+        computed.sudo()._grade_and_rank(run, weighted, line_vals)
         for callback in run.after_write:
             callback()
         return run
@@ -575,19 +618,28 @@ class SalesAssessmentEvaluation(models.Model):
         one pass and one query, without reading the lines back. An evaluation
         without total (no line has a target) gets no grade or rank and is not
         published. Grades follow the scorecard's forced distribution, if any;
-        ``score_grade_id`` keeps the grade of the score alone."""
-        totals = {ev_id: weighted.get(ev_id) for ev_id in self.ids}
-        known = self._read_ranking_keys()
+        ``score_grade_id`` keeps the grade of the score alone.
+
+        A partial refresh (``run.partial``: self is the stale evaluations)
+        ranks and grades every evaluation of their scorecards from the
+        stored totals of the others, and writes the others' ranks and grades
+        in one more query. The figures written clear ``is_stale``."""
+        known, stored = self._read_ranking_keys(run)
+        totals = dict(stored)
+        totals.update((ev_id, weighted.get(ev_id)) for ev_id in self.ids)
         ranks, team_ranks = self._rank_totals(totals, known)
         score_grades, grades = self._grade_totals(totals, known, ranks)
         first_close = not run.cycle.closed_date
+        stamp = {"is_stale": False}
+        if run.partial:
+            stamp["live_computed"] = fields.Datetime.now()
         vals_list = []
         for ev_id in self.ids:
             template_id, _team_id, notified, state = known[ev_id]
             if totals[ev_id] is None:
                 # no result: not graded, ranked or published (nor notified)
                 vals = {"total_score": 0.0, "grade_id": None, "score_grade_id": None,
-                        "rank": None, "team_rank": None, "has_target": False}
+                        "rank": None, "team_rank": None, "has_target": False, **stamp}
                 if run.closing:
                     vals.update(state="draft" if state == "published" else state,
                                 notified=bool(notified))
@@ -600,6 +652,7 @@ class SalesAssessmentEvaluation(models.Model):
                 "rank": ranks[ev_id],
                 "team_rank": team_ranks[ev_id],
                 "has_target": True,
+                **stamp,
             }
             if run.closing:
                 # published in the same write (a second UPDATE of rows this
@@ -610,15 +663,40 @@ class SalesAssessmentEvaluation(models.Model):
                             notified=False if first_close else bool(notified))
             vals_list.append(vals)
         self._bulk_write(self._prepare_evaluation_figures(run, vals_list, line_vals))
+        if run.partial:
+            computed = set(self.ids)
+            peers = [ev_id for ev_id in known if ev_id not in computed]
+            # only the rows whose rank or grade moved are written
+            self.browse(peers)._bulk_write([
+                {"rank": ranks.get(ev_id), "team_rank": team_ranks.get(ev_id),
+                 "grade_id": grades.get(ev_id), "score_grade_id": score_grades.get(ev_id)}
+                for ev_id in peers
+            ])
 
-    def _read_ranking_keys(self):
-        """Return {evaluation_id: (template_id, team_id, notified, state)} in
-        one query (the ORM would read them by batches of a thousand)."""
+    def _read_ranking_keys(self, run=None):
+        """Return ({evaluation_id: (template_id, team_id, notified, state)},
+        {evaluation_id: stored total, None without any target}) in one query
+        (the ORM would read them by batches of a thousand): of self, and in
+        a partial refresh of every evaluation of the cycle under the same
+        scorecards as self (their stored totals rank them with self)."""
+        self.flush_model(["template_id", "team_id", "notified", "state", "total_score",
+                          "has_target"])
+        if run is not None and run.partial:
+            where = SQL(
+                "cycle_id = %s AND template_id IN (SELECT template_id FROM "
+                "sales_assessment_evaluation WHERE id = ANY(%s))", run.cycle.id, self.ids)
+        else:
+            where = SQL("id = ANY(%s)", self.ids)
         self.env.cr.execute(SQL(
-            "SELECT id, template_id, team_id, notified, state FROM sales_assessment_evaluation "
-            "WHERE id = ANY(%s)", self.ids,
+            "SELECT id, template_id, team_id, notified, state, "
+            "CASE WHEN has_target THEN total_score END "
+            "FROM sales_assessment_evaluation WHERE %s", where,
         ))
-        return {ev_id: tuple(keys) for ev_id, *keys in self.env.cr.fetchall()}
+        known, stored = {}, {}
+        for ev_id, template_id, team_id, notified, state, total in self.env.cr.fetchall():
+            known[ev_id] = (template_id, team_id, notified, state)
+            stored[ev_id] = total
+        return known, stored
 
     @api.model
     def _rank_totals(self, totals, known):
@@ -980,11 +1058,12 @@ class SalesAssessmentEvaluationLine(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _get_cycle_rows(self, cycle):
+    def _get_cycle_rows(self, cycle, evaluations=None):
         """Return a :class:`LineRow` per scorecard line of each evaluation of
-        ``cycle``, in one query."""
+        ``cycle`` (of ``evaluations`` only, when given), in one query."""
         self.flush_model()
         self.env["sales.assessment.evaluation"].flush_model()
+        only = SQL("AND ev.id = ANY(%s)", evaluations.ids) if evaluations is not None else SQL()
         self.env.cr.execute(SQL(
             "SELECT line.id, ev.id, COALESCE(line.kpi_id, tl.kpi_id), tl.id, "
             "line.manual_value, tmpl.subject_type, "
@@ -994,8 +1073,8 @@ class SalesAssessmentEvaluationLine(models.Model):
             "JOIN sales_assessment_template_line tl ON tl.template_id = ev.template_id "
             "LEFT JOIN sales_assessment_evaluation_line line "
             "ON line.evaluation_id = ev.id AND line.template_line_id = tl.id "
-            "WHERE ev.cycle_id = %s ORDER BY ev.id, tl.sequence, tl.id",
-            cycle.id,
+            "WHERE ev.cycle_id = %s %s ORDER BY ev.id, tl.sequence, tl.id",
+            cycle.id, only,
         ))
         return [LineRow(*row) for row in self.env.cr.fetchall()]
 
@@ -1014,7 +1093,7 @@ class SalesAssessmentEvaluationLine(models.Model):
         }
         scorers = self.env["sales.assessment.template.line"].browse(
             {row.template_line_id for row in rows})._get_scorers()
-        targets = self._get_target_map(run.cycle)
+        targets = self._get_target_map(run.cycle, rows if run.partial else None)
         vals_list, by_evaluation = [], defaultdict(list)
         for row in rows:
             actual = values[row.subject_type][row.kpi_id].get(row.evaluation_id, 0.0)
@@ -1071,14 +1150,21 @@ class SalesAssessmentEvaluationLine(models.Model):
         return kpis._measure_values(cycle._get_period(group), subject_ids, manual, keys)
 
     @api.model
-    def _get_target_map(self, cycle):
+    def _get_target_map(self, cycle, rows=None):
         """Return {(kpi_id, 'user'|'team', subject_id): target_value} of
-        ``cycle`` (one query)."""
+        ``cycle`` (one query); only of the subjects of ``rows`` when given."""
         self.env["sales.assessment.target"].flush_model()
+        only = SQL()
+        if rows is not None:
+            subjects = {"user": set(), "team": set()}
+            for row in rows:
+                subjects[row.subject_type].add(row.subject_id)
+            only = SQL("AND (user_id = ANY(%s) OR team_id = ANY(%s))",
+                       list(subjects["user"]), list(subjects["team"]))
         self.env.cr.execute(SQL(
             "SELECT kpi_id, user_id, team_id, target_value FROM sales_assessment_target "
-            "WHERE cycle_id = %s",
-            cycle.id,
+            "WHERE cycle_id = %s %s",
+            cycle.id, only,
         ))
         result = {}
         for kpi_id, user_id, team_id, value in self.env.cr.fetchall():

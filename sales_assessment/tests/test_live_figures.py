@@ -1,4 +1,6 @@
-from datetime import date
+from datetime import date, datetime
+
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
@@ -202,7 +204,151 @@ class TestLiveFigures(SalesAssessmentCase):
     def test_refresh_clears_cycles_no_longer_open(self):
         self.make_order(self.user_b, self.customers[3], 1500.0, self.day)
         self.assertStale(self.user_b)
-        self.cycle.action_close()
+        self.cycle.with_user(self.manager).action_cancel()
         self.assertStale(self.user_b)
         self.assertFalse(self.Evaluation._action_refresh_stale())
         self.assertStale(self.env["res.users"])
+
+    def test_close_and_full_refresh_clear_the_flag(self):
+        self.make_order(self.user_b, self.customers[3], 1500.0, self.day)
+        self.assertStale(self.user_b)
+        self.cycle.action_refresh()
+        self.assertStale(self.env["res.users"])
+        self.make_order(self.user_a, self.customers[3], 100.0, self.day)
+        self.assertStale(self.user_a)
+        self.cycle.action_close()
+        self.assertStale(self.env["res.users"])
+        self.assertEqual(self.line(self.cycle, self.user_a, self.revenue).actual_value, 1100.0)
+
+    # -- only the stale evaluations, and the ranks of their scorecards
+
+    def figures(self, cycle=None):
+        """Every figure, rank and grade of the cycle's evaluations."""
+        self.env.invalidate_all()
+        return sorted(
+            (ev.id, ev.total_score, ev.rank, ev.team_rank, ev.grade_id.id, ev.score_grade_id.id,
+             tuple((ln.kpi_id.id, ln.actual_value, ln.score, ln.weighted_score)
+                   for ln in ev.line_ids))
+            for ev in (cycle or self.cycle).evaluation_ids
+        )
+
+    def test_cron_computes_only_the_stale_evaluations(self):
+        """An evaluation that is not stale keeps its figures (the cron does not
+        compute it), however its source records changed; the full refresh
+        then catches up."""
+        self.make_order(self.user_a, self.customers[2], 700.0, self.day)
+        # as if Ann's change had not been seen: she is not stale
+        self.env.cr.execute(
+            "UPDATE sales_assessment_evaluation SET is_stale = FALSE WHERE user_id = %s",
+            [self.user_a.id])
+        self.env.invalidate_all()
+        self.make_order(self.user_b, self.customers[3], 100.0, self.day)
+        self.assertStale(self.user_b)
+        self.refresh()
+        self.assertEqual(self.line(self.cycle, self.user_b, self.revenue).actual_value, 600.0)
+        self.assertEqual(self.line(self.cycle, self.user_a, self.revenue).actual_value, 1000.0)
+        self.cycle.action_refresh()
+        self.assertEqual(self.line(self.cycle, self.user_a, self.revenue).actual_value, 1700.0)
+
+    def test_stale_refresh_ranks_the_others_as_the_full_refresh(self):
+        """Bob passes Ann: his rank and hers (she was not computed) move, the
+        forced distribution grades both again, and every figure is what the
+        full refresh of the cycle computes."""
+        # at most one A of three: the grade follows the rank
+        self.template.distribution_ids = [Command.create({
+            "grade_id": self.env.ref("sales_assessment.grade_a").id, "max_percent": 34})]
+        self.cycle.action_refresh()
+        ev_a = self.evaluation(self.cycle, self.user_a)
+        ev_b = self.evaluation(self.cycle, self.user_b)
+        grade_a = self.env.ref("sales_assessment.grade_a")
+        self.assertEqual((ev_a.rank, ev_b.rank), (1, 2))
+        self.make_order(self.user_b, self.customers[3], 2500.0, self.day)
+        self.make_order(self.user_a, self.customers[4], 1200.0, self.day)
+        self.env.cr.execute(
+            "UPDATE sales_assessment_evaluation SET is_stale = FALSE WHERE user_id = %s",
+            [self.user_a.id])
+        self.env.invalidate_all()
+        before_a = self.line(self.cycle, self.user_a, self.revenue).actual_value
+        self.refresh()
+        self.assertEqual(self.line(self.cycle, self.user_a, self.revenue).actual_value, before_a)
+        self.assertEqual((ev_b.rank, ev_a.rank), (1, 2))
+        self.assertEqual(ev_b.grade_id, grade_a)
+        self.assertNotEqual(ev_a.grade_id, grade_a, "Ann lost the only A to Bob")
+        self.assertEqual(ev_a.score_grade_id, grade_a, "her score alone still earns an A")
+        # Ann's figures are what they were: the full refresh agrees once
+        # her change is undone
+        partial = self.figures()
+        self.env["sale.order"].search([("user_id", "=", self.user_a.id),
+                                       ("amount_total", "=", 1200.0)])._action_cancel()
+        self.cycle.action_refresh()
+        self.assertEqual(self.figures(), partial)
+
+    def test_team_evaluations_of_the_salesperson_are_stale(self):
+        team_template = self.make_template([(self.revenue, 100, {})], subject_type="team")
+        cycle = self.make_cycle(self.template | team_template, date(2025, 2, 1),
+                                date(2025, 2, 28), period_type="month", name="SA February")
+        self.env["sales.assessment.target"].create([
+            {"cycle_id": cycle.id, "kpi_id": self.revenue.id, "team_id": team.id,
+             "target_value": 2000.0} for team in (self.team_1, self.team_2)
+        ])
+        cycle.action_open()
+        self.refresh()
+        team_1 = cycle.evaluation_ids.filtered(lambda e: e.team_id == self.team_1 and not e.user_id)
+        team_2 = cycle.evaluation_ids.filtered(lambda e: e.team_id == self.team_2 and not e.user_id)
+        self.assertEqual(team_1.line_ids.actual_value, 1500.0)
+        self.make_order(self.user_b, self.customers[3], 100.0, self.day)
+        self.env.flush_all()
+        self.assertTrue(team_1.is_stale)
+        self.assertFalse(team_2.is_stale, "Bob is not assessed in team 2")
+        self.refresh()
+        self.assertEqual(team_1.line_ids.actual_value, 1600.0)
+        self.assertEqual((team_1.rank, team_2.rank), (1, 2))
+
+    def test_stale_refresh_stamps_the_evaluations_it_computes(self):
+        with freeze_time("2025-02-10 08:00:00"):
+            self.cycle.action_refresh()
+        ev_a = self.evaluation(self.cycle, self.user_a)
+        ev_b = self.evaluation(self.cycle, self.user_b)
+        self.assertEqual(ev_b.last_computed, datetime(2025, 2, 10, 8, 0))
+        with freeze_time("2025-02-11 09:30:00"):
+            self.make_order(self.user_b, self.customers[3], 100.0, self.day)
+            self.refresh()
+        self.env.invalidate_all()
+        self.assertEqual(ev_b.live_computed, datetime(2025, 2, 11, 9, 30))
+        self.assertEqual(ev_b.last_computed, datetime(2025, 2, 11, 9, 30))
+        self.assertFalse(ev_a.live_computed)
+        self.assertEqual(ev_a.last_computed, datetime(2025, 2, 10, 8, 0))
+        self.assertEqual(self.cycle.last_computed, datetime(2025, 2, 10, 8, 0),
+                         "the cycle's stamp is its full refresh's")
+
+    def test_refresh_of_one_or_many_stale_costs_the_same_queries(self):
+        users = self.env["res.users"].create([
+            {"name": f"SA live {i}", "login": f"sa_live_{i}"} for i in range(6)])
+        team = self.env["crm.team"].create({
+            "name": "SA live", "member_ids": [Command.set(users.ids)]})
+        template = self.make_template([(self.revenue, 100, {})], users_teams=team)
+        cycle = self.make_cycle(template, date(2025, 2, 1), date(2025, 2, 28),
+                                period_type="month", name="SA live")
+        self.set_targets(cycle, self.revenue, {user: 5000.0 for user in users})
+        for index, user in enumerate(users):
+            self.make_order(user, self.customers[index], 100.0 * (index + 1), self.day)
+        cycle.action_open()
+        self.refresh()
+        counts = []
+        for stale in (users[:1], users[:4]):
+            for user in stale:  # each passes the others
+                self.make_order(user, self.customers[0], 1000.0, self.day)
+            self.assertStale(stale, cycle)
+            self.env.flush_all()
+            # what the orders left for the commit (bus notifications) is not the refresh's
+            self.env.cr.precommit.run()
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            self.Evaluation._action_refresh_stale()
+            self.env.flush_all()
+            counts.append(self.cr.sql_log_count - start)
+            self.assertStale(self.env["res.users"], cycle)
+        self.assertEqual(counts[0], counts[1], "queries for 1 and 4 stale salespeople")
+        ranks = {ev.user_id: ev.rank for ev in cycle.evaluation_ids}
+        # the four who sold more lead (Ann twice), in the order of their totals
+        self.assertEqual([ranks[user] for user in users], [1, 4, 3, 2, 6, 5])

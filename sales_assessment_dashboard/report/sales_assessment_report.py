@@ -69,6 +69,12 @@ class SalesAssessmentReport(models.Model):
     at_risk_count = fields.Integer(string="KPIs at Risk", readonly=True, aggregator=False)
     pacing_label = fields.Char(string="Pacing Summary", compute="_compute_pacing_label")
     targets_acknowledged_date = fields.Datetime(string="Targets Acknowledged On", readonly=True)
+    last_computed = fields.Datetime(
+        string="Last Computed At", readonly=True,
+        help="When the evaluation's figures were last computed (whole cycle or live refresh).")
+    is_stale = fields.Boolean(
+        string="Updating", readonly=True,
+        help="A source record changed: the figures are refreshed within a minute.")
     result_acknowledged_date = fields.Datetime(string="Result Acknowledged On", readonly=True)
     # the evaluation's own rights for the reader: the button of "My performance"
     # shows what the action accepts
@@ -87,9 +93,10 @@ class SalesAssessmentReport(models.Model):
         "sales.assessment.evaluation": [
             "cycle_id", "template_id", "user_id", "team_id", "company_id", "grade_id",
             "total_score", "rank", "has_target", "pacing", "off_track_count", "at_risk_count",
-            "targets_acknowledged_date", "result_acknowledged_date",
+            "targets_acknowledged_date", "result_acknowledged_date", "live_computed", "is_stale",
         ],
-        "sales.assessment.cycle": ["period_type", "state", "date_start", "date_end"],
+        "sales.assessment.cycle": ["period_type", "state", "date_start", "date_end",
+                                   "last_computed"],
         "sales.assessment.kpi": ["unit"],
         "sales.assessment.grade": ["color"],
         "res.company": ["currency_id"],
@@ -140,7 +147,9 @@ class SalesAssessmentReport(models.Model):
                    ev.off_track_count AS off_track_count,
                    ev.at_risk_count AS at_risk_count,
                    ev.targets_acknowledged_date AS targets_acknowledged_date,
-                   ev.result_acknowledged_date AS result_acknowledged_date
+                   ev.result_acknowledged_date AS result_acknowledged_date,
+                   GREATEST(cycle.last_computed, ev.live_computed) AS last_computed,
+                   ev.is_stale AS is_stale
             """
         )
 

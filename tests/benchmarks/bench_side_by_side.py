@@ -1,7 +1,10 @@
 """Benchmark, side by side on the same data and quarter:
 
-(a) our ``action_close`` of a quarter with a 12-KPI scorecard, and
-    ``action_refresh`` of the open cycle;
+(a) our ``action_close`` of a quarter with a 12-KPI scorecard,
+    ``action_refresh`` of the open cycle, and the live refresh of 1 and of
+    100 stale salespeople (``_action_refresh_stale``: only they are computed,
+    then every evaluation of the scorecard is ranked and graded again), once
+    every salesperson has a target of each KPI;
 (b) Odoo's gamification computing equivalent goals for the same salespeople
     and quarter (batch-mode definitions, through ``update_goal()`` on every
     goal, and the cron's ``_update_all()`` on the challenge);
@@ -34,6 +37,9 @@ credit-split 50/50 between their salesperson and the next one: our revenue
 ordered is then compared with the split-aware floor (each split line's share
 of the order's lines) and not with gamification, which knows no splits;
 every other shared figure stays compared three ways.
+
+With ``--smoke``, the live refresh must also cost the same queries for 1
+and for 100 stale salespeople.
 
 It is not collected by pytest (no ``test_`` prefix).
 ``setup/test.sh`` runs it at a small size as a smoke test (``--smoke``: exits
@@ -180,6 +186,54 @@ def make_cycle(env, users):
         "template_ids": [Command.set(template.ids)],
     })
     return cycle
+
+
+def set_targets(env, cycle, users):
+    """A target of each KPI for every salesperson, in one INSERT (creating
+    them through the ORM is a matter of its own benchmark), so that every
+    evaluation has a total, a grade and a rank; then the figures are
+    computed once, as the open cycle's last refresh did."""
+    env.cr.execute("""
+        INSERT INTO sales_assessment_target (cycle_id, kpi_id, user_id, target_value,
+            company_id, presence_percent, ramp_percent,
+            create_uid, write_uid, create_date, write_date)
+        SELECT %(cycle)s, tl.kpi_id, u.id, 10 + u.id %% 50 * 10, %(company)s, 100, 100,
+               1, 1, now(), now()
+        FROM sales_assessment_template_line tl CROSS JOIN unnest(%(users)s) AS u(id)
+        WHERE tl.template_id = ANY(%(templates)s)""", {
+        "cycle": cycle.id, "company": cycle.company_id.id, "users": users.ids,
+        "templates": cycle.template_ids.ids,
+    })
+    env.invalidate_all()
+    cycle.action_refresh()
+    env.flush_all()
+
+
+def measure_stale(env, users, count, runs):
+    """Return (median seconds, queries of one run) of the live refresh of
+    ``count`` stale salespeople; marking them is not timed, and each run is
+    undone by a savepoint."""
+    Evaluation = env["sales.assessment.evaluation"]
+    times, queries = [], 0
+    for index in range(runs):
+        env.flush_all()
+        env.invalidate_all()
+        try:
+            with env.cr.savepoint():
+                # other salespeople at each run, spread over the ranking
+                step = max(len(users) // count, 1)
+                Evaluation._mark_stale(users[index % step::step][:count].ids)
+                env.flush_all()
+                start_queries = env.cr.sql_log_count
+                start = time.perf_counter()
+                Evaluation._action_refresh_stale()
+                env.flush_all()
+                times.append(time.perf_counter() - start)
+                queries = env.cr.sql_log_count - start_queries
+                raise _Undo
+        except _Undo:
+            env.invalidate_all()
+    return statistics.median(times), queries
 
 
 def make_goals(env, users):
@@ -353,8 +407,17 @@ def measure_all(env, args, cycle, definitions, goals, challenge, users, params):
         "(b) gamification _update_all (cron)": measure(env, update_all, args.runs),
         "(c) plain GROUP BY, 6 queries": measure(env, floor, args.runs),
     }
+    set_targets(env, cycle, users)
+    stale_counts = sorted({1, min(100, len(users))})
+    for count in stale_counts:
+        results[f"(a) live refresh, {count} stale of {len(users)}"] = measure_stale(
+            env, users, count, args.runs)
     for label, (seconds, queries) in results.items():
         print(f"{label:<42} {seconds:8.3f} s {queries:6d} queries")
+    stale_queries = {results[f"(a) live refresh, {count} stale of {len(users)}"][1]
+                     for count in stale_counts}
+    if len(stale_queries) > 1:
+        print(f"live refresh queries differ between {stale_counts} stale: {stale_queries}")
     close = results["(a) action_close, 12 KPIs"][0]
     print(f"a/b = {close / results['(b) gamification update_goal, 6 goals'][0]:.2f}   "
           f"b/a = {results['(b) gamification update_goal, 6 goals'][0] / close:.2f}   "
@@ -368,7 +431,7 @@ def measure_all(env, args, cycle, definitions, goals, challenge, users, params):
           f"{'all agree' if not problems else f'{len(problems)} disagree'}")
     for problem in problems[:20]:
         print("  " + problem)
-    return not problems
+    return not problems and len(stale_queries) == 1
 
 
 def commit_data(env, args):

@@ -1,5 +1,5 @@
 import { Component } from "@odoo/owl";
-import { formatDate } from "@web/core/l10n/dates";
+import { formatDate, formatDateTime } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -21,8 +21,9 @@ function many2oneName(value) {
  * track"), or "No target yet", and the salesperson's acknowledgement: one
  * button, "Acknowledge targets" while the cycle is open, "Acknowledge
  * result" once it is published, then when it was acknowledged; and, while
- * the cycle is open, "What if…", the estimator. Read from the evaluation's
- * first row.
+ * the cycle is open, "What if…", the estimator, and when its figures were
+ * last computed ("updating" while a change waits for the live refresh).
+ * Read from the evaluation's first row.
  */
 export class MyPerformanceHeader extends Component {
     static template = "sales_assessment_dashboard.MyPerformanceHeader";
@@ -56,6 +57,18 @@ export class MyPerformanceHeader extends Component {
             at_risk: "text-bg-warning",
             off_track: "text-bg-danger",
         }[this.data.evaluation_pacing] || "text-bg-secondary";
+    }
+
+    /** When the figures of the open cycle were computed, and whether they are being updated. */
+    get computedLabel() {
+        const when = this.data.last_computed;
+        if (!this.data.cycle_open || !when) {
+            return "";
+        }
+        const datetime = formatDateTime(when);
+        return this.data.is_stale
+            ? _t("Figures as of %(datetime)s, updating…", { datetime })
+            : _t("Figures as of %(datetime)s", { datetime });
     }
 
     /** The acknowledgement the salesperson may give now, as the server says. */

@@ -27,6 +27,14 @@ registry.category("web_tour.tours").add("sales_assessment_my_performance_phone",
             trigger: ".o_sa_evaluation_header:contains(SA Tour Open Cycle) .o_sa_header_pacing:contains(1 KPI at risk)",
         },
         {
+            content: "The header says when the live figures were computed",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Open Cycle) .o_sa_header_computed:contains(Figures as of):not(:contains(updating))",
+        },
+        {
+            content: "A closed cycle's figures are final: no such line",
+            trigger: ".o_sa_evaluation_header:contains(SA Tour Closed Cycle):not(:has(.o_sa_header_computed))",
+        },
+        {
             content: "The previous cycle's header shows its grade and rank",
             trigger: ".o_sa_evaluation_header:contains(SA Tour Closed Cycle) .o_sa_header_rank:contains(#1)",
         },
