@@ -72,8 +72,8 @@ class SalesAssessmentWebhook(models.Model):
     )
     notify_pacing = fields.Boolean(
         string="Off-Track Alerts",
-        help="Push KPIs turning off track. Not sent yet: reserved for the pacing "
-        "alerts.",
+        help="Push, after a refresh of an open cycle, the salespeople whose KPIs have just "
+        "turned off track (with the Dashboards app, which computes the pacing).",
     )
     message_ids = fields.One2many(
         "sales.assessment.webhook.message", "webhook_id", string="Messages"

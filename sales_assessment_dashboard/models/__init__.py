@@ -4,3 +4,5 @@ from . import sales_assessment_evaluation
 from . import sales_assessment_evaluation_line
 from . import sales_assessment_cycle
 from . import sales_assessment_xlsx
+from . import sales_assessment_webhook
+from . import sales_assessment_webhook_message

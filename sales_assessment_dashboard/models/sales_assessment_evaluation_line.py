@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 PACING = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
 
@@ -56,8 +57,51 @@ class SalesAssessmentEvaluationLine(models.Model):
             return vals_list
         vals_list = run.cycle._add_line_pacing_vals(run.rows, vals_list)
         # None, not False: the bulk write sends the figures as JSON (NULL)
-        return [vals if vals.get("has_target", True) else dict(vals, pacing=None)
-                for vals in vals_list]
+        vals_list = [vals if vals.get("has_target", True) else dict(vals, pacing=None)
+                     for vals in vals_list]
+        self._push_turned_off_track(run, vals_list)
+        return vals_list
+
+    @api.model
+    def _push_turned_off_track(self, run, vals_list):
+        """Have the chat-group robots told, once the figures are written
+        (``run.after_write``), of the lines of ``run.rows`` that turn off
+        track with ``vals_list`` (see :meth:`_get_turned_off_track`)."""
+        turned = self._get_turned_off_track(run, vals_list)
+        if turned:
+            run.after_write.append(
+                lambda: self.env["sales.assessment.webhook"]._queue_pacing(run.cycle, turned))
+
+    @api.model
+    def _get_turned_off_track(self, run, vals_list):
+        """Return [(row, figures)] of the rows of ``run.rows`` that turn off
+        track: off track in ``vals_list``, on track or at risk at the previous
+        refresh, and some robot of the cycle's company pushes pacing alerts.
+
+        A line's first pacing only sets where it starts from: a line this
+        refresh creates, a line of a cycle just opened, a line that just got
+        its target, is not "turning" off track (the first refresh of a
+        cycle would otherwise list everyone behind). One query, none when no
+        line of ``run.rows`` is off track; the rows may be any part of the
+        cycle."""
+        candidates = {
+            row.line_id: (row, vals) for row, vals in zip(run.rows, vals_list)
+            if row.line_id and vals.get("pacing") == "off_track"
+        }
+        if not candidates:
+            return []
+        # sudo: whoever refreshes may not read the robots (credentials)
+        Webhook = self.env["sales.assessment.webhook"].sudo()
+        robots = Webhook._search(Webhook._get_robots_domain(run.cycle.company_id, "notify_pacing"))
+        self.flush_model(["pacing"])
+        self.env.cr.execute(SQL(
+            "SELECT line.id FROM sales_assessment_evaluation_line line "
+            "WHERE line.id = ANY(%(ids)s) AND line.pacing IN ('on_track', 'at_risk') "
+            "AND EXISTS(SELECT FROM sales_assessment_webhook robot WHERE robot.id IN %(robots)s)",
+            ids=list(candidates), robots=robots.subselect(),
+        ))
+        turned = {line_id for line_id, in self.env.cr.fetchall()}
+        return [item for line_id, item in candidates.items() if line_id in turned]
 
     def _pipeline_kind(self):
         self.ensure_one()

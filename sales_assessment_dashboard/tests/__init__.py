@@ -10,3 +10,4 @@ from . import test_privacy_files
 from . import test_finite_numbers
 from . import test_reward_total
 from . import test_landing
+from . import test_pacing_push
