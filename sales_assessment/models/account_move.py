@@ -149,6 +149,14 @@ class AccountMove(models.Model):
             ["invoice_user_id", "team_id", "sales_assessment_amount"],
             where="state = 'posted' AND move_type IN ('out_invoice', 'out_refund')",
         )
+        # a few salespeople's posted customer invoices of a period (the live
+        # refresh of the salespeople whose figures changed)
+        create_covering_index(
+            cr, "account_move_sales_assessment_user_index", "account_move",
+            ["invoice_user_id", "invoice_date"],
+            ["company_id", "team_id", "sales_assessment_amount"],
+            where="state = 'posted' AND move_type IN ('out_invoice', 'out_refund')",
+        )
         # the reconciliations of a company from a date (collected revenue)
         create_covering_index(
             cr, "account_partial_reconcile_sales_assessment_index",

@@ -129,6 +129,14 @@ class SaleOrder(models.Model):
             ["user_id", "team_id", "sales_assessment_customer_id", "sales_assessment_amount"],
             where="state = 'sale'",
         )
+        # a few salespeople's confirmed orders of a period, index-only too (the
+        # live refresh of the salespeople whose figures changed)
+        create_covering_index(
+            cr, "sale_order_sales_assessment_user_index", "sale_order",
+            ["user_id", "date_order"],
+            ["company_id", "team_id", "sales_assessment_customer_id", "sales_assessment_amount"],
+            where="state = 'sale'",
+        )
         # a customer's earlier confirmed orders (new, returning, lost customers)
         # in order: a customer's first order is the first entry
         create_covering_index(

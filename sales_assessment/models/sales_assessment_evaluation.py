@@ -682,9 +682,10 @@ class SalesAssessmentEvaluation(models.Model):
         self.flush_model(["template_id", "team_id", "notified", "state", "total_score",
                           "has_target"])
         if run is not None and run.partial:
+            # the scorecards first (an init plan), then their evaluations
             where = SQL(
-                "cycle_id = %s AND template_id IN (SELECT template_id FROM "
-                "sales_assessment_evaluation WHERE id = ANY(%s))", run.cycle.id, self.ids)
+                "cycle_id = %s AND template_id = ANY(ARRAY(SELECT DISTINCT template_id FROM "
+                "sales_assessment_evaluation WHERE id = ANY(%s)))", run.cycle.id, self.ids)
         else:
             where = SQL("id = ANY(%s)", self.ids)
         self.env.cr.execute(SQL(
@@ -1088,7 +1089,7 @@ class SalesAssessmentEvaluationLine(models.Model):
         rows = run.rows
         values = {
             group: self._measure_rows(run.cycle, [row for row in rows if row.subject_type == group],
-                                      group)
+                                      group, narrow=run.partial)
             for group in {row.subject_type for row in rows}
         }
         scorers = self.env["sales.assessment.template.line"].browse(
@@ -1136,9 +1137,11 @@ class SalesAssessmentEvaluationLine(models.Model):
             )) from error
 
     @api.model
-    def _measure_rows(self, cycle, rows, group):
+    def _measure_rows(self, cycle, rows, group, narrow=False):
         """Return {kpi_id: {evaluation_id: value}} for the rows of ``group``:
-        measured KPIs per subject, manual and formula KPIs per evaluation."""
+        measured KPIs per subject, manual and formula KPIs per evaluation.
+        ``narrow``: the rows are a few subjects of the cycle (a live
+        refresh): the metrics read only theirs (``Period.subject_ids``)."""
         keys = {row.evaluation_id: row.subject_id for row in rows}
         kpis = self.env["sales.assessment.kpi"].browse({row.kpi_id for row in rows})
         manual_ids = set(kpis.filtered(lambda k: k.kpi_type == "manual").ids)
@@ -1147,7 +1150,10 @@ class SalesAssessmentEvaluationLine(models.Model):
             if row.kpi_id in manual_ids:
                 manual[row.kpi_id][row.evaluation_id] = row.manual_value
         subject_ids = list(set(keys.values()))
-        return kpis._measure_values(cycle._get_period(group), subject_ids, manual, keys)
+        period = cycle._get_period(group)
+        if narrow:
+            period = period._replace(subject_ids=tuple(sorted(subject_ids)))
+        return kpis._measure_values(period, subject_ids, manual, keys)
 
     @api.model
     def _get_target_map(self, cycle, rows=None):

@@ -15,8 +15,11 @@ CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 RESERVED_CODES = {"min", "max", "abs", "round"}
 
 # A period of measure: dates are inclusive local days of timezone `tz`;
-# `group` is "user" or "team".
-Period = namedtuple("Period", "date_from date_to company group tz", defaults=("UTC",))
+# `group` is "user" or "team". `subject_ids`: when set (a tuple), only these
+# subjects of `group` are measured (a live refresh of a few), and the builtin
+# metrics may narrow their scan to them; None: every subject may be.
+Period = namedtuple("Period", "date_from date_to company group tz subject_ids",
+                    defaults=("UTC", None))
 
 
 def _arity_sentence(env, p):
@@ -869,7 +872,7 @@ class SalesAssessmentKpi(models.Model):
     def _measure_domain_by_members(self, period, team_ids):
         members = self._get_team_members(team_ids)
         user_values = self._measure_domain(
-            period._replace(group="user"), members.user_id.ids
+            period._replace(group="user", subject_ids=None), members.user_id.ids
         )
         result = defaultdict(float)
         for member in members:

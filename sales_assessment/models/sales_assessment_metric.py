@@ -205,6 +205,17 @@ class SalesAssessmentMetric(models.AbstractModel):
         return SQL("%s = %s", company, period.company.id)
 
     @api.model
+    def _of_subjects(self, period, column):
+        """SQL: `` AND column`` is one of the subjects the period is narrowed
+        to (``Period.subject_ids``, a live refresh of a few), so that the
+        scan reads only theirs from the column's index; nothing when it is
+        not narrowed. The measure still filters the subjects itself: this
+        only narrows what is read, it never widens it."""
+        if not period.subject_ids:
+            return SQL()
+        return SQL(" AND %s = ANY(%s)", column, list(period.subject_ids))
+
+    @api.model
     def _subject(self, period, alias, user_column="user_id"):
         """The column of ``alias`` naming the subject: its team, or its user."""
         return SQL.identifier(alias, "team_id" if period.group == "team" else user_column)

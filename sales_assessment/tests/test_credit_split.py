@@ -108,6 +108,38 @@ class TestCreditSplit(SalesAssessmentCase):
         self.assertAlmostEqual(teams[self.team_1.id], 400.0, places=2)
         self.assertEqual(teams[self.team_2.id], 0.0)
 
+    def test_narrowed_measures_are_the_full_ones(self):
+        """A period narrowed to a few subjects (the live refresh) gives each
+        of them what the whole period gives: every builtin metric, split or
+        not, salespeople and teams."""
+        day = date(2025, 2, 3)
+        split_order = self.make_order(self.user_a, self.customers[0], 500.0, day)
+        self.split(split_order, {self.user_b: 60, self.user_c: 40})
+        self.make_order(self.user_a, self.customers[1], 300.0, day)
+        self.make_order(self.user_c, self.customers[2], 200.0, date(2024, 11, 3))
+        self.make_order(self.user_c, self.customers[2], 250.0, day)
+        invoice = self.make_invoice(self.user_a, self.customers[0], 800.0, day, post=False)
+        self.split(invoice, {self.user_a: 25, self.user_b: 75})
+        invoice.action_post()
+        self.pay(invoice, date(2025, 2, 10))
+        self.pay(self.make_invoice(self.user_c, self.customers[2], 90.0, day), date(2025, 2, 11))
+        self.make_opportunity(self.user_b, "won", day, created_on=date(2025, 1, 20))
+        self.make_opportunity(self.user_a, "lost", day)
+        codes = list(self.env["sales.assessment.metric"]._get_metrics())
+        for group, subjects in (("user", self.subjects),
+                                ("team", [self.team_1.id, self.team_2.id])):
+            period = self.period._replace(group=group)
+            full = self.env["sales.assessment.metric"]._measure_many(codes, period, subjects)
+            for subject in subjects:
+                narrowed = self.env["sales.assessment.metric"]._measure_many(
+                    codes, period._replace(subject_ids=(subject,)), [subject])
+                for code in codes:
+                    self.assertAlmostEqual(
+                        narrowed[code].get(subject) or 0.0, full[code].get(subject) or 0.0,
+                        places=6, msg=f"{code} of {group} {subject}")
+        # the figures are not all zero: the narrowed scans read something
+        self.assertAlmostEqual(full["revenue_ordered"][self.team_1.id], 800.0, places=2)
+
     def test_invoice_takes_its_order_split_when_posted(self):
         order = self.make_order(self.user_a, self.customers[0], 500.0, date(2025, 1, 10))
         self.split(order, {self.user_a: 40, self.user_b: 60})

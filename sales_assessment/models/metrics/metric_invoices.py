@@ -34,6 +34,21 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
             return self._subject(period, alias, "invoice_user_id")
         return SQL("COALESCE(sp.user_id, %s)", SQL.identifier(alias, "invoice_user_id"))
 
+    def _of_split_subjects(self, period, alias):
+        """SQL: `` AND`` the invoice ``alias`` credits one of the subjects the
+        period is narrowed to (see ``_of_subjects``): its salesperson (or
+        team), or the user of one of its split lines, both read from an
+        index; nothing when the period is not narrowed."""
+        if not period.subject_ids or period.group != "user":
+            return self._of_subjects(period, self._subject(period, alias, "invoice_user_id"))
+        return SQL(
+            " AND (%(user)s = ANY(%(subjects)s) OR %(id)s = ANY(ARRAY("
+            "SELECT move_id FROM sales_assessment_credit_split "
+            "WHERE user_id = ANY(%(subjects)s) AND move_id IS NOT NULL)))",
+            user=SQL.identifier(alias, "invoice_user_id"), id=SQL.identifier(alias, "id"),
+            subjects=list(period.subject_ids),
+        )
+
     def _split_value(self, period, value):
         """SQL: the split line's share of ``value`` (all of it without split)."""
         if period.group != "user":
@@ -50,12 +65,12 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
             "SELECT %s AS subject_id, am.id AS res_id, %s AS value "
             "FROM account_move am %s WHERE am.state = 'posted' "
             "AND am.move_type IN ('out_invoice', 'out_refund') AND %s "
-            "AND am.invoice_date >= %s AND am.invoice_date <= %s",
+            "AND am.invoice_date >= %s AND am.invoice_date <= %s%s",
             self._split_subject(period, "am"),
             self._split_value(period, SQL("am.sales_assessment_amount")),
             self._split_join(period, "am"),
             self._in_company(period, "am.company_id"),
-            period.date_from, period.date_to,
+            period.date_from, period.date_to, self._of_split_subjects(period, "am"),
         )
 
     @metric("revenue_collected", _lt("Revenue Collected"), "account.move.line", "sum",
@@ -77,10 +92,11 @@ class SalesAssessmentMetricInvoices(models.AbstractModel):
             "WHERE inv.move_type = 'out_invoice' AND inv.state = 'posted' "
             "AND pay.move_type = 'entry' AND pay.state = 'posted' "
             "AND %(in_company)s "
-            "AND pay_line.date >= %(date_from)s AND pay_line.date <= %(date_to)s",
+            "AND pay_line.date >= %(date_from)s AND pay_line.date <= %(date_to)s%(subjects)s",
             subject=self._split_subject(period, "inv"),
             value=self._split_value(period, SQL("apr.amount")), split=self._split_join(period, "inv"),
             reconciled_in_company=self._in_company(period, "account_partial_reconcile.company_id"),
             in_company=self._in_company(period, "inv.company_id"),
             date_from=period.date_from, date_to=period.date_to,
+            subjects=self._of_split_subjects(period, "inv"),
         )

@@ -112,13 +112,15 @@ class SalesAssessmentMetricOrders(models.AbstractModel):
             "SELECT first.subject_id, c.customer AS res_id, 1 AS value "
             "FROM (SELECT DISTINCT so.sales_assessment_customer_id AS customer "
             "      FROM sale_order so WHERE %(confirmed)s "
-            "      AND so.date_order >= %(start)s AND so.date_order < %(stop)s) AS c "
+            "      AND so.date_order >= %(start)s AND so.date_order < %(stop)s%(subjects)s) AS c "
             "CROSS JOIN LATERAL (SELECT %(subject)s AS subject_id, so.date_order "
             "      FROM sale_order so WHERE so.sales_assessment_customer_id = c.customer "
             "      AND %(confirmed)s ORDER BY so.date_order, so.id LIMIT 1) AS first "
             "WHERE first.date_order >= %(start)s",
             confirmed=self._confirmed(period), start=start, stop=stop,
             subject=self._subject(period, "so"),
+            # a first order of the subjects is one of their orders of the period
+            subjects=self._of_subjects(period, self._subject(period, "so")),
         )
 
     @metric("repeat_customer_rate", _lt("Repeat Customer Rate"), "res.partner", "avg",
