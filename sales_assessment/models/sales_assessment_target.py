@@ -181,25 +181,57 @@ class SalesAssessmentTarget(models.Model):
 
     @api.constrains("cycle_id", "kpi_id", "user_id", "team_id")
     def _check_subject(self):
+        if any(not target.user_id and not target.team_id for target in self):
+            raise ValidationError(_("Set the salesperson or the sales team of the target."))
+        duplicates = self._get_duplicate_keys()
         for target in self:
-            if not target.user_id and not target.team_id:
-                raise ValidationError(_("Set the salesperson or the sales team of the target."))
-            if self._find_duplicate(target.cycle_id.id, target.kpi_id.id, target.user_id.id,
-                                    target.team_id.id, exclude_id=target.id):
+            if target._get_subject_key() in duplicates:
                 target._raise_duplicate()
 
+    def _get_subject_key(self):
+        """The (cycle, KPI, salesperson, team) a target is unique for: the team
+        counts only for a team target (without salesperson)."""
+        self.ensure_one()
+        return self._make_subject_key(self.cycle_id.id, self.kpi_id.id, self.user_id.id,
+                                      self.team_id.id)
+
     @api.model
-    def _find_duplicate(self, cycle_id, kpi_id, user_id, team_id, exclude_id=None):
-        """Whether another target has this cycle, KPI and subject (a salesperson,
-        or a team without salesperson)."""
-        domain = [("cycle_id", "=", cycle_id), ("kpi_id", "=", kpi_id),
-                  ("user_id", "=", user_id or False)]
-        if not user_id:
-            domain.append(("team_id", "=", team_id or False))
-        if exclude_id:
-            domain.append(("id", "!=", exclude_id))
+    def _make_subject_key(self, cycle_id, kpi_id, user_id, team_id):
+        """The subject key of ``_get_subject_key`` from raw ids (values to create)."""
+        return (cycle_id, kpi_id, user_id or False, False if user_id else team_id or False)
+
+    def _get_duplicate_keys(self):
+        """Return the subject keys of ``self`` that more than one target has, in
+        two queries whatever the number of targets."""
+        return self._find_existing_keys(
+            self.cycle_id.ids, self.kpi_id.ids, self.user_id.ids, self.team_id.ids,
+            having=[("__count", ">", 1)])
+
+    @api.model
+    def _find_existing_keys(self, cycle_ids, kpi_ids, user_ids, team_ids, having=()):
+        """Return the subject keys of the targets of these cycles and KPIs whose
+        salesperson is one of ``user_ids`` or, for team targets, whose team is
+        one of ``team_ids``: one grouped query per kind of subject."""
+        if not cycle_ids or not kpi_ids:
+            return set()
         # sudo: a duplicate is one whoever may read it
-        return bool(self.sudo().search_count(domain, limit=1))
+        Target = self.sudo()
+        base = [("cycle_id", "in", cycle_ids), ("kpi_id", "in", kpi_ids)]
+        keys = set()
+        if user_ids:
+            groups = Target._read_group(
+                base + [("user_id", "in", user_ids)], ["cycle_id", "kpi_id", "user_id"],
+                ["__count"], having=list(having), order="__count")
+            keys.update(self._make_subject_key(cycle.id, kpi.id, user.id, False)
+                        for cycle, kpi, user, _count in groups)
+        if team_ids:
+            groups = Target._read_group(
+                base + [("user_id", "=", False), ("team_id", "in", team_ids)],
+                ["cycle_id", "kpi_id", "team_id"], ["__count"], having=list(having),
+                order="__count")
+            keys.update(self._make_subject_key(cycle.id, kpi.id, False, team.id)
+                        for cycle, kpi, team, _count in groups)
+        return keys
 
     def _raise_duplicate(self):
         raise ValidationError(
@@ -213,12 +245,19 @@ class SalesAssessmentTarget(models.Model):
 
     @api.model
     def _check_duplicate_vals(self, vals_list):
-        """Refuse duplicates before they reach the database's unique index."""
+        """Refuse duplicates before they reach the database's unique index: among
+        ``vals_list``, and against the existing targets in one batch."""
+        keys = [self._make_subject_key(vals.get("cycle_id"), vals.get("kpi_id"),
+                                       vals.get("user_id"), vals.get("team_id"))
+                for vals in vals_list]
+        complete = [key for key in keys if all(key[:2])]
+        existing = self._find_existing_keys(
+            list({key[0] for key in complete}), list({key[1] for key in complete}),
+            list({key[2] for key in complete if key[2]}),
+            list({key[3] for key in complete if key[3]}))
         seen = set()
-        for vals in vals_list:
-            key = (vals.get("cycle_id"), vals.get("kpi_id"), vals.get("user_id") or False,
-                   False if vals.get("user_id") else vals.get("team_id") or False)
-            if key in seen or (all(key[:2]) and self._find_duplicate(*key)):
+        for vals, key in zip(vals_list, keys):
+            if key in seen or key in existing:
                 self.new(vals)._raise_duplicate()
             seen.add(key)
 
@@ -228,6 +267,8 @@ class SalesAssessmentTarget(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """Create the targets and record each initial value in its chatter, in
+        as many queries for one target as for thousands (an import)."""
         # the first note formats the value: refuse NaN and infinity before it
         self._check_finite_vals(vals_list)
         self.env["sales.assessment.cycle"].browse(
@@ -236,14 +277,31 @@ class SalesAssessmentTarget(models.Model):
         self._check_duplicate_vals(vals_list)
         for vals in vals_list:
             self._check_proposal_fields(vals)
-        targets = super().create([self._prepare_team_vals(vals) for vals in vals_list])
+        # the initial value note below is the creation note: not a second one
+        targets = super(SalesAssessmentTarget, self.with_context(mail_create_nolog=True)).create(
+            self._prepare_team_vals_list(vals_list)).with_env(self.env)
         targets._check_plan_allows_change()
-        for target in targets:
-            # a log note, as tracking writes it: no sender address needed
-            target._message_log(
-                body=_("Target set to %(value)s.", value=target._format_target_value()),
-            )
+        targets._log_initial_values()
         return targets
+
+    def _log_initial_values(self):
+        """Log "Target set to …" on each target, all notes in one batch: a log
+        note, as tracking writes it, needs no sender address and notifies no one.
+        ``_message_log_batch`` writes as superuser: called on targets just created,
+        which their creator may read."""
+        bodies = {}
+        for target in self:
+            bodies[target.id] = _("Target set to %(value)s.", value=target._format_target_value())
+        self._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _prepare_team_vals_list(self, vals_list):
+        """Return ``vals_list`` completed by ``_prepare_team_vals``, the teams of
+        all their salespeople read at once."""
+        users = self.env["res.users"].browse(
+            {vals["user_id"] for vals in vals_list if vals.get("user_id")})
+        users.mapped("sale_team_id")  # computed for all of them at once
+        return [self._prepare_team_vals(vals) for vals in vals_list]
 
     @api.model
     def _prepare_team_vals(self, vals):

@@ -34,6 +34,7 @@ from . import test_ramp
 from . import test_target_plan
 from . import test_acknowledgement
 from . import test_target_import
+from . import test_target_bulk
 from . import test_statement
 from . import test_webhook
 from . import test_estimate

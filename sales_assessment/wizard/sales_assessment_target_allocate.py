@@ -142,14 +142,16 @@ class SalesAssessmentTargetAllocate(models.TransientModel):
         if not self.line_ids:
             self.line_ids = [fields.Command.create(v) for v in self._prepare_member_lines()]
         Target = self.env["sales.assessment.target"]
+        allocation = self._get_allocation()
+        existing = {target.user_id: target for target in Target.search([
+            ("cycle_id", "=", self.cycle_id.id),
+            ("kpi_id", "=", self.kpi_id.id),
+            ("user_id", "in", [line.user_id.id for line in allocation]),
+        ])}
         new_vals = []
-        for line, value in self._get_allocation().items():
+        for line, value in allocation.items():
             vals = self._prepare_target_vals(line, value)
-            target = Target.search([
-                ("cycle_id", "=", self.cycle_id.id),
-                ("kpi_id", "=", self.kpi_id.id),
-                ("user_id", "=", line.user_id.id),
-            ])
+            target = existing.get(line.user_id)
             if target:
                 target.write({key: vals[key] for key in self._get_updated_target_fields()})
             else:
