@@ -410,7 +410,8 @@ def measure_all(env, args, cycle, definitions, goals, challenge, users, params):
         "(c) plain GROUP BY, 6 queries": measure(env, floor, args.runs),
     }
     set_targets(env, cycle, users)
-    stale_counts = sorted({1, min(100, len(users))})
+    # a few of the salespeople, never all: the others are ranked again with them
+    stale_counts = sorted({1, min(100, len(users) // 2)})
     for count in stale_counts:
         results[f"(a) live refresh, {count} stale of {len(users)}"] = measure_stale(
             env, users, count, args.runs)
