@@ -30,14 +30,16 @@ class SalesAssessmentBulkMixin(models.AbstractModel):
             SQL(", ").join(columns),
         )
 
-    def _bulk_write(self, vals_list):
+    def _bulk_write(self, vals_list, fnames=None):
         """Write one dict of plain stored values per record of ``self`` in ONE
         query (``UPDATE … FROM json_to_recordset(…)``), skipping the records
-        whose values did not change, then drop the cache."""
-        if not self:
+        whose values did not change, then drop the cache. With ``fnames``
+        (the fields of every dict), the query is issued even for no record,
+        so that a caller's query count does not depend on the data."""
+        if not self and not fnames:
             return
         self.flush_recordset()
-        fnames = list(vals_list[0])
+        fnames = list(fnames or vals_list[0])
         columns = [SQL.identifier(fname) for fname in fnames]
         self.env.cr.execute(SQL(
             "UPDATE %(table)s AS t SET %(assign)s, write_date = %(now)s, write_uid = %(uid)s "

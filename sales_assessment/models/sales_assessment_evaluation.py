@@ -666,12 +666,13 @@ class SalesAssessmentEvaluation(models.Model):
         if run.partial:
             computed = set(self.ids)
             peers = [ev_id for ev_id in known if ev_id not in computed]
-            # only the rows whose rank or grade moved are written
+            # only the rows whose rank or grade moved are written; the query
+            # is issued even when every evaluation of the scorecards is stale
             self.browse(peers)._bulk_write([
                 {"rank": ranks.get(ev_id), "team_rank": team_ranks.get(ev_id),
                  "grade_id": grades.get(ev_id), "score_grade_id": score_grades.get(ev_id)}
                 for ev_id in peers
-            ])
+            ], fnames=("rank", "team_rank", "grade_id", "score_grade_id"))
 
     def _read_ranking_keys(self, run=None):
         """Return ({evaluation_id: (template_id, team_id, notified, state)},

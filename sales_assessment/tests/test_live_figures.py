@@ -335,7 +335,8 @@ class TestLiveFigures(SalesAssessmentCase):
         cycle.action_open()
         self.refresh()
         counts = []
-        for stale in (users[:1], users[:4]):
+        # one, some, and every evaluation of the scorecard (no peer to rank again)
+        for stale in (users[:1], users[:4], users):
             for user in stale:  # each passes the others
                 self.make_order(user, self.customers[0], 1000.0, self.day)
             self.assertStale(stale, cycle)
@@ -349,6 +350,7 @@ class TestLiveFigures(SalesAssessmentCase):
             counts.append(self.cr.sql_log_count - start)
             self.assertStale(self.env["res.users"], cycle)
         self.assertEqual(counts[0], counts[1], "queries for 1 and 4 stale salespeople")
+        self.assertEqual(counts[1], counts[2], "queries for 4 and all 6 stale salespeople")
         ranks = {ev.user_id: ev.rank for ev in cycle.evaluation_ids}
         # the four who sold more lead (Ann twice), in the order of their totals
         self.assertEqual([ranks[user] for user in users], [1, 4, 3, 2, 6, 5])
