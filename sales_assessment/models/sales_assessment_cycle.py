@@ -831,6 +831,7 @@ class SalesAssessmentCycle(models.Model):
                     for ev_id, template_id, subject_id, team_id, team_ids
                     in self.env.cr.fetchall()}
         vals_list = []
+        moved = defaultdict(list)  # {(main team, teams): evaluation ids}
         for template in self.template_ids:
             for subject_id, team_ids in template._get_subject_teams(self).items():
                 found = existing.get((template.id, subject_id))
@@ -839,9 +840,13 @@ class SalesAssessmentCycle(models.Model):
                         self._prepare_evaluation_vals(template, subject_id, team_ids)
                     )
                 elif found[1:] != (team_ids[0], set(team_ids)):
-                    Evaluation.browse(found[0]).write(
-                        self._prepare_evaluation_team_vals(team_ids))
-        Evaluation.create(vals_list)
+                    moved[tuple(team_ids)].append(found[0])
+        # one write per set of teams (their lines, rewards and disputes follow)
+        for team_ids, evaluation_ids in moved.items():
+            Evaluation.browse(evaluation_ids).write(
+                self._prepare_evaluation_team_vals(list(team_ids)))
+        # new evaluations have no line, reward or dispute yet: inserted in bulk
+        Evaluation._bulk_create(vals_list)
         self.env["sales.assessment.evaluation.line"]._drop_obsolete_lines(
             Evaluation.browse([ev[0] for ev in existing.values()]))
 
@@ -853,10 +858,12 @@ class SalesAssessmentCycle(models.Model):
         subject_field = "team_id" if template.subject_type == "team" else "user_id"
         vals = {
             "cycle_id": self.id,
+            "company_id": self.company_id.id,  # stored related, inserted in bulk
             "template_id": template.id,
             **self._prepare_evaluation_team_vals(team_ids),
-            subject_field: subject_id,
+            "user_id": None,
         }
+        vals[subject_field] = subject_id
         return vals  # lines are inserted with their figures, in one query
 
     def _get_period(self, group):

@@ -4,12 +4,15 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SalesAssessmentCase
 
 # queries of closing a cycle, whatever its number of salespeople
 CLOSE_QUERIES = 40
+# queries of opening a cycle of a salesperson and a team scorecard, likewise
+# (at most: 75 when the registry's caches are warm)
+OPEN_QUERIES = 76
 # queries of refreshing an open cycle, likewise (at most: the dashboard's
 # pacing adds one when it is installed)
 REFRESH_QUERIES = 23
@@ -122,7 +125,7 @@ class TestCycleClose(SalesAssessmentCase):
         action.with_context(active_model=cycles._name, active_ids=cycles.ids).run()
         self.assertEqual(set(cycles.mapped("state")), {"closed"})
 
-    def _prepare_bulk(self, n_users, date_from, date_to):
+    def _prepare_bulk(self, n_users, date_from, date_to, open_cycle=True, orders=True):
         users = self.env["res.users"].create([
             {"name": f"SA bulk {n_users}-{i}", "login": f"sa_bulk_{n_users}_{i}"}
             for i in range(n_users)
@@ -130,15 +133,111 @@ class TestCycleClose(SalesAssessmentCase):
         team = self.env["crm.team"].create({
             "name": f"SA bulk {n_users}", "member_ids": [Command.set(users.ids)],
         })
-        for index, user in enumerate(users):
+        for index, user in enumerate(users[:50] if orders else ()):
             self.make_order(user, self.customers[index % 6], 100.0 + index, date_from)
         template = self.make_template(
             [(self.revenue, 60, {}), (self.won, 40, {})], users_teams=team
         )
         cycle = self.make_cycle(template, date_from, date_to, name=f"SA bulk {n_users}")
         self.set_targets(cycle, self.revenue, {user: 150.0 for user in users})
-        cycle.action_open()
+        if open_cycle:
+            cycle.action_open()
         return cycle
+
+    def test_open_query_count_is_independent_of_salespeople(self):
+        """Opening creates the evaluations and their lines in as many queries
+        for 5 as for 50 salespeople, and for 150 (the ORM would create them
+        by batches of a hundred), with a team scorecard beside."""
+        counts = []
+        for n_users, date_from, date_to in ((1, date(2024, 10, 1), date(2024, 12, 31)),
+                                            (5, date(2025, 1, 1), date(2025, 3, 31)),
+                                            (50, date(2025, 4, 1), date(2025, 6, 30)),
+                                            (150, date(2025, 7, 1), date(2025, 9, 30))):
+            cycle = self._prepare_bulk(n_users, date_from, date_to, open_cycle=False,
+                                       orders=n_users <= 50)
+            team = cycle.template_ids.team_ids
+            cycle.template_ids |= self.make_template(
+                [(self.revenue, 100, {})], users_teams=team, subject_type="team")
+            self.env.flush_all()
+            self.env.invalidate_all()
+            # the first open fills the registry caches (access, xml ids, crons)
+            with self.assertQueryCount(OPEN_QUERIES if n_users > 1 else 1000):
+                start = self.cr.sql_log_count
+                cycle.with_user(self.manager).action_open()
+                self.env.flush_all()
+                counts.append(self.cr.sql_log_count - start)
+            self.assertEqual(len(cycle.evaluation_ids), n_users + 1)
+            self.assertEqual(len(cycle.evaluation_ids.line_ids), 2 * n_users + 1)
+        self.assertEqual(counts[1:], [counts[1]] * 3, "queries at 5, 50 and 150")
+
+    def test_open_creates_the_evaluations_as_the_orm_would(self):
+        """The evaluations inserted in bulk have their subject, teams, company
+        and defaults, no chatter and no follower; a client's default_* keys
+        fill nothing."""
+        self.env["ir.config_parameter"].sudo().set_param("sales_team.membership_multi", True)
+        self.env["crm.team.member"].create({"crm_team_id": self.team_2.id,
+                                            "user_id": self.user_a.id})
+        team_template = self.make_template([(self.revenue, 100, {})], subject_type="team")
+        cycle = self.make_cycle(self.template | team_template)
+        other_company = self.env["res.company"].create({"name": "SA Other Company"})
+        cycle.with_user(self.manager).with_context(
+            default_state="published", default_total_score=99, default_notified=True,
+            default_company_id=other_company.id,
+        ).action_open()
+        self.env.invalidate_all()
+        evaluation = self.evaluation(cycle, self.user_a)
+        self.assertEqual(evaluation.company_id, self.company)
+        self.assertEqual(evaluation.team_id, self.team_1)
+        self.assertEqual(evaluation.member_team_ids, self.team_1 | self.team_2)
+        self.assertEqual(evaluation.template_id, self.template)
+        team_evaluations = cycle.evaluation_ids.filtered(lambda ev: not ev.user_id)
+        self.assertEqual(team_evaluations.team_id, self.team_1 | self.team_2)
+        self.assertEqual(team_evaluations.template_id, team_template)
+        for ev in cycle.evaluation_ids:
+            self.assertEqual(ev.state, "draft")
+            self.assertFalse(ev.notified)
+            self.assertEqual(ev.create_uid, self.manager)
+            self.assertFalse(ev.message_ids, "no creation message")
+            self.assertFalse(ev.message_follower_ids, "nobody subscribed")
+            self.assertEqual(ev.line_ids.company_id, self.company)
+            self.assertEqual(ev.line_ids.team_id, ev.team_id)
+        self.assertEqual(self.env["sales.assessment.evaluation"].with_user(self.user_a).search(
+            [("cycle_id", "=", cycle.id)]), evaluation, "she reads hers alone")
+        # opened twice: no second evaluation
+        cycle.action_refresh()
+        self.assertEqual(len(cycle.evaluation_ids), 5)
+
+    def test_refresh_follows_a_salesperson_into_another_team(self):
+        """A salesperson who moves to another team of the scorecard while the
+        cycle is open is assessed in it: the evaluation's team, its lines' and
+        its teams follow at the next refresh."""
+        cycle = self.make_cycle(self.template)
+        cycle.action_open()
+        evaluation_b = self.evaluation(cycle, self.user_b)
+        evaluation_a = self.evaluation(cycle, self.user_a)
+        self.assertEqual(evaluation_b.team_id, self.team_1)
+        self.user_b.crm_team_member_ids.unlink()
+        self.user_a.crm_team_member_ids.unlink()
+        self.env["crm.team.member"].create([
+            {"crm_team_id": self.team_2.id, "user_id": user.id}
+            for user in (self.user_a, self.user_b)])
+        cycle.action_refresh()
+        self.env.invalidate_all()
+        for evaluation in (evaluation_a, evaluation_b):
+            self.assertEqual(evaluation.team_id, self.team_2)
+            self.assertEqual(evaluation.member_team_ids, self.team_2)
+            self.assertEqual(evaluation.line_ids.team_id, self.team_2)
+        # the leader of the team they left reads them no more, the new one does
+        leader_2 = new_test_user(
+            self.env, "sa_leader_moved", name="Mo Leader",
+            groups="sales_team.group_sale_salesman,"
+            "sales_assessment.group_sales_assessment_team_leader")
+        self.team_2.user_id = leader_2
+        Evaluation = self.env["sales.assessment.evaluation"]
+        domain = [("cycle_id", "=", cycle.id)]
+        self.assertFalse(Evaluation.with_user(self.leader).search(domain) & evaluation_b)
+        self.assertEqual(Evaluation.with_user(leader_2).search(domain),
+                         evaluation_a | evaluation_b | self.evaluation(cycle, self.user_c))
 
     def test_close_query_count_is_independent_of_salespeople(self):
         """Closing costs the same number of queries for 5 and for 50 salespeople."""
