@@ -7,13 +7,25 @@ from odoo.tools.misc import clean_context
 
 class SalesAssessmentBulkMixin(models.AbstractModel):
     """Set-based writes of system-computed figures: one query whatever the
-    number of records, for the models whose figures a refresh or close of a
-    cycle computes (evaluations, their lines). Only for plain stored fields:
-    no access check, no tracking, no recomputation — callers checked the
-    rights of the step that computes them."""
+    number of records, up to a bound (``_bulk_chunk_rows`` rows per
+    statement, so that no parameter grows without limit), for the models
+    whose figures a refresh or close of a cycle computes (evaluations, their
+    lines). Only for plain stored fields: no access check, no tracking, no
+    recomputation — callers checked the rights of the step that computes
+    them."""
 
     _name = "sales.assessment.bulk.mixin"
     _description = "Assessment Bulk Figures"
+    # rows of one bulk statement (its JSON parameter: some 150 bytes a row);
+    # more rows take one statement more per chunk
+    _bulk_chunk_rows = 100_000
+
+    @api.model
+    def _bulk_chunks(self, rows):
+        """The slices of ``rows`` each bulk statement takes: one at least, even
+        of no row, so that a forced statement is issued whatever the data."""
+        size = self._bulk_chunk_rows
+        return [rows[start:start + size] for start in range(0, len(rows), size)] or [rows]
 
     @api.model
     def _sql_records(self, fnames, vals_list, keys=("id",)):
@@ -33,29 +45,30 @@ class SalesAssessmentBulkMixin(models.AbstractModel):
 
     def _bulk_write(self, vals_list, fnames=None):
         """Write one dict of plain stored values per record of ``self`` in ONE
-        query (``UPDATE … FROM json_to_recordset(…)``), skipping the records
-        whose values did not change, then drop the cache. With ``fnames``
-        (the fields of every dict), the query is issued even for no record,
-        so that a caller's query count does not depend on the data."""
+        query (``UPDATE … FROM json_to_recordset(…)``) per chunk of rows,
+        skipping the records whose values did not change, then drop the
+        cache. With ``fnames`` (the fields of every dict), the query is
+        issued even for no record, so that a caller's query count does not
+        depend on the data."""
         if not self and not fnames:
             return
         self.flush_recordset()
         fnames = list(fnames or vals_list[0])
         columns = [SQL.identifier(fname) for fname in fnames]
-        self.env.cr.execute(SQL(
-            "UPDATE %(table)s AS t SET %(assign)s, write_date = %(now)s, write_uid = %(uid)s "
-            "FROM %(records)s WHERE t.id = v.id AND (%(old)s) IS DISTINCT FROM (%(new)s)",
-            table=SQL.identifier(self._table),
-            assign=SQL(", ").join(SQL("%s = v.%s", c, c) for c in columns),
-            now=self.env.cr.now(),
-            uid=self.env.uid,
-            records=self._sql_records(
-                fnames, [dict(vals, id=record_id) for record_id, vals in zip(self.ids, vals_list)],
-            ),
-            # a record whose values did not change is not written again
-            old=SQL(", ").join(SQL("t.%s", c) for c in columns),
-            new=SQL(", ").join(SQL("v.%s", c) for c in columns),
-        ))
+        rows = [dict(vals, id=record_id) for record_id, vals in zip(self.ids, vals_list)]
+        for chunk in self._bulk_chunks(rows):
+            self.env.cr.execute(SQL(
+                "UPDATE %(table)s AS t SET %(assign)s, write_date = %(now)s, write_uid = %(uid)s "
+                "FROM %(records)s WHERE t.id = v.id AND (%(old)s) IS DISTINCT FROM (%(new)s)",
+                table=SQL.identifier(self._table),
+                assign=SQL(", ").join(SQL("%s = v.%s", c, c) for c in columns),
+                now=self.env.cr.now(),
+                uid=self.env.uid,
+                records=self._sql_records(fnames, chunk),
+                # a record whose values did not change is not written again
+                old=SQL(", ").join(SQL("t.%s", c) for c in columns),
+                new=SQL(", ").join(SQL("v.%s", c) for c in columns),
+            ))
         self.invalidate_recordset(fnames + ["write_date", "write_uid"])
 
     @api.model
@@ -86,24 +99,26 @@ class SalesAssessmentBulkMixin(models.AbstractModel):
         fnames = [fname for fname in given if fname not in many2many] + list(defaults)
         columns = [SQL.identifier(fname) for fname in fnames]
         self.flush_model()
-        self.env.cr.execute(SQL(
-            "INSERT INTO %(table)s (%(columns)s, create_uid, create_date, write_uid, write_date) "
-            "SELECT %(values)s, %(uid)s, %(now)s, %(uid)s, %(now)s FROM %(records)s "
-            "RETURNING id",
-            table=SQL.identifier(self._table),
-            columns=SQL(", ").join(columns),
-            values=SQL(", ").join(SQL("v.%s", column) for column in columns),
-            uid=self.env.uid,
-            now=self.env.cr.now(),
-            records=self._sql_records(
-                fnames, [
+        ids = []
+        for chunk in self._bulk_chunks(vals_list):
+            self.env.cr.execute(SQL(
+                "INSERT INTO %(table)s (%(columns)s, create_uid, create_date, write_uid, "
+                "write_date) SELECT %(values)s, %(uid)s, %(now)s, %(uid)s, %(now)s "
+                "FROM %(records)s RETURNING id",
+                table=SQL.identifier(self._table),
+                columns=SQL(", ").join(columns),
+                values=SQL(", ").join(SQL("v.%s", column) for column in columns),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                records=self._sql_records(fnames, [
                     {fname: self._bulk_value(fname, vals[fname] if fname in vals
                                              else defaults[fname]) for fname in fnames}
-                    for vals in vals_list
+                    for vals in chunk
                 ], keys=()),
-        ))
-        # the ids come from the sequence in the order of the rows
-        records = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+            ))
+            # the ids come from the sequence in the order of the rows
+            ids += sorted(row[0] for row in self.env.cr.fetchall())
+        records = self.browse(ids)
         # the one2many fields of the records' parents (a cycle's evaluations)
         # gain them: read again when next used
         for fname in fnames:

@@ -1204,31 +1204,32 @@ class SalesAssessmentEvaluationLine(models.Model):
 
     @api.model
     def _insert_figures(self, missing):
-        """Insert the lines of ``missing`` [(row, figures)] in one query, with
-        their scorecard line's KPI and sequence and their evaluation's subject,
-        cycle and company (the stored related fields)."""
+        """Insert the lines of ``missing`` [(row, figures)] in one query per
+        chunk of rows, with their scorecard line's KPI and sequence and their
+        evaluation's subject, cycle and company (the stored related fields)."""
         fnames = list(missing[0][1])
         columns = [SQL.identifier(fname) for fname in fnames]
-        self.env.cr.execute(SQL(
-            "INSERT INTO sales_assessment_evaluation_line (evaluation_id, template_line_id, "
-            "kpi_id, sequence, user_id, team_id, cycle_id, company_id, "
-            "create_uid, create_date, write_uid, write_date, %(columns)s) "
-            "SELECT ev.id, tl.id, tl.kpi_id, tl.sequence, ev.user_id, ev.team_id, "
-            "ev.cycle_id, ev.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s, %(values)s "
-            "FROM %(records)s "
-            "JOIN sales_assessment_evaluation ev ON ev.id = v.evaluation_id "
-            "JOIN sales_assessment_template_line tl ON tl.id = v.template_line_id",
-            columns=SQL(", ").join(columns),
-            values=SQL(", ").join(SQL("v.%s", column) for column in columns),
-            uid=self.env.uid,
-            now=self.env.cr.now(),
-            records=self._sql_records(
-                fnames,
-                [dict(vals, evaluation_id=row.evaluation_id,
-                      template_line_id=row.template_line_id) for row, vals in missing],
-                keys=("evaluation_id", "template_line_id"),
-            ),
-        ))
+        for chunk in self._bulk_chunks(missing):
+            self.env.cr.execute(SQL(
+                "INSERT INTO sales_assessment_evaluation_line (evaluation_id, template_line_id, "
+                "kpi_id, sequence, user_id, team_id, cycle_id, company_id, "
+                "create_uid, create_date, write_uid, write_date, %(columns)s) "
+                "SELECT ev.id, tl.id, tl.kpi_id, tl.sequence, ev.user_id, ev.team_id, "
+                "ev.cycle_id, ev.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s, %(values)s "
+                "FROM %(records)s "
+                "JOIN sales_assessment_evaluation ev ON ev.id = v.evaluation_id "
+                "JOIN sales_assessment_template_line tl ON tl.id = v.template_line_id",
+                columns=SQL(", ").join(columns),
+                values=SQL(", ").join(SQL("v.%s", column) for column in columns),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                records=self._sql_records(
+                    fnames,
+                    [dict(vals, evaluation_id=row.evaluation_id,
+                          template_line_id=row.template_line_id) for row, vals in chunk],
+                    keys=("evaluation_id", "template_line_id"),
+                ),
+            ))
         self.env["sales.assessment.evaluation"].invalidate_model(["line_ids"])
 
     @api.model

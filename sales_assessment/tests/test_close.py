@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -238,6 +239,36 @@ class TestCycleClose(SalesAssessmentCase):
         self.assertFalse(Evaluation.with_user(self.leader).search(domain) & evaluation_b)
         self.assertEqual(Evaluation.with_user(leader_2).search(domain),
                          evaluation_a | evaluation_b | self.evaluation(cycle, self.user_c))
+
+    def test_bulk_statements_in_chunks_write_the_same_figures(self):
+        """With chunks of two rows, opening and refreshing write the figures
+        the single statements write, in more statements."""
+        cycle = self._prepare_bulk(5, date(2025, 1, 1), date(2025, 3, 31), open_cycle=False)
+        Evaluation = self.env["sales.assessment.evaluation"]
+        Line = self.env["sales.assessment.evaluation.line"]
+
+        def refresh_counting():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.cr.sql_log_count
+            cycle.action_refresh()
+            self.env.flush_all()
+            return self.cr.sql_log_count - start
+
+        with patch.object(type(Evaluation), "_bulk_chunk_rows", 2), \
+                patch.object(type(Line), "_bulk_chunk_rows", 2):
+            cycle.action_open()
+            chunked = self.figures(cycle)
+            (cycle | cycle).write({"last_computed": False})
+            chunked_queries = refresh_counting()
+        self.assertEqual(len(cycle.evaluation_ids), 5)
+        self.assertEqual(len(cycle.evaluation_ids.line_ids), 10)
+        self.assertEqual(sorted(cycle.evaluation_ids.mapped("rank")), [1, 2, 3, 4, 5])
+        cycle.write({"last_computed": False})
+        single_queries = refresh_counting()
+        self.assertEqual(self.figures(cycle), chunked)
+        # 10 lines in 5 statements, 5 evaluations in 3: 6 statements more
+        self.assertEqual(chunked_queries - single_queries, 6)
 
     def test_close_query_count_is_independent_of_salespeople(self):
         """Closing costs the same number of queries for 5 and for 50 salespeople."""
