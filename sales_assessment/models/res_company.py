@@ -38,10 +38,26 @@ class ResCompany(models.Model):
         "in their language, attached to their evaluation.",
     )
 
+    sales_assessment_background_close_size = fields.Integer(
+        string="Close In The Background From",
+        default=5000,
+        help="A manager's close of a cycle with at least this many evaluations runs in the "
+        "background job, which notifies them when it is done; 0 closes every cycle at once.",
+    )
+
     @property
     def _finite_fields(self):
         # a property, as res.users' SELF_READABLE_FIELDS: each addon adds its settings
-        return (*super()._finite_fields, "sales_assessment_grace_days", "sales_assessment_ack_days")
+        return (*super()._finite_fields, "sales_assessment_grace_days", "sales_assessment_ack_days",
+                "sales_assessment_background_close_size")
+
+    @api.constrains("sales_assessment_background_close_size")
+    def _check_sales_assessment_background_close_size(self):
+        if any(company.sales_assessment_background_close_size < 0 for company in self):
+            raise ValidationError(_(
+                "Cycles are closed in the background from a number of evaluations: enter "
+                "zero (always at once) or more evaluations."
+            ))
 
     @api.constrains("sales_assessment_ack_days")
     def _check_sales_assessment_ack_days(self):

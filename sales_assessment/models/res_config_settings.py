@@ -21,10 +21,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_assessment_statement_in_mail", readonly=False
     )
 
+    sales_assessment_background_close_size = fields.Integer(
+        related="company_id.sales_assessment_background_close_size", readonly=False
+    )
+
     @property
     def _finite_fields(self):
         # a property, as res.users' SELF_READABLE_FIELDS: each addon adds its settings
-        return (*super()._finite_fields, "sales_assessment_grace_days", "sales_assessment_ack_days")
+        return (*super()._finite_fields, "sales_assessment_grace_days", "sales_assessment_ack_days",
+                "sales_assessment_background_close_size")
 
     @api.model_create_multi
     def create(self, vals_list):

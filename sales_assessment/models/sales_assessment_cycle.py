@@ -10,7 +10,7 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, format_datetime, mute_logger
 
 from ..tools import periods
 from .sales_assessment_kpi import Period
@@ -62,7 +62,8 @@ class SalesAssessmentCycle(models.Model):
     _check_company_auto = True
     _workflow_verbs = ("open", "refresh", "close", "reopen", "cancel", "draft")
     # who closed it chooses the second approver of its rewards: the workflow's
-    _workflow_fields = ("state", "closed_date", "closed_uid")
+    _workflow_fields = ("state", "closed_date", "closed_uid", "close_requested_uid",
+                        "close_requested_date")
 
     name = fields.Char(required=True, tracking=True, default=lambda self: self._default_name())
     period_type = fields.Selection(
@@ -118,6 +119,11 @@ class SalesAssessmentCycle(models.Model):
     last_computed = fields.Datetime(string="Last Computed At", readonly=True, copy=False)
     closed_date = fields.Datetime(readonly=True, copy=False)
     closed_uid = fields.Many2one("res.users", string="Closed By", readonly=True, copy=False)
+    close_requested_uid = fields.Many2one(
+        "res.users", string="Close Requested By", readonly=True, copy=False,
+        help="The manager whose close of this large cycle runs in the background job; they "
+             "are notified when it is done.")
+    close_requested_date = fields.Datetime(string="Close Requested At", readonly=True, copy=False)
     reopen_reason = fields.Text(
         copy=False, help="Why the cycle was last reopened (required to reopen)."
     )
@@ -333,7 +339,7 @@ class SalesAssessmentCycle(models.Model):
     def _is_manager(self):
         return self.env.su or self.env.user.has_group(MANAGER_GROUP)
 
-    @api.depends("state")
+    @api.depends("state", "close_requested_uid")
     @api.depends_context("uid")
     def _compute_can_workflow(self):
         return super()._compute_can_workflow()
@@ -364,6 +370,15 @@ class SalesAssessmentCycle(models.Model):
         if self.state == "cancel":
             return UserError, _(
                 "Cycle %(name)s is cancelled: only open cycles can be closed.", name=self.name)
+        return self._get_close_requested_refusal()
+
+    def _get_close_requested_refusal(self):
+        if self.close_requested_uid:
+            return UserError, _(
+                "The close of %(name)s was requested by %(user)s on %(date)s: the background "
+                "job is closing it, and notifies them when it is done.", name=self.name,
+                user=self.close_requested_uid.name,
+                date=format_datetime(self.env, self.close_requested_date))
         return None
 
     def _get_reopen_refusal(self):
@@ -382,7 +397,7 @@ class SalesAssessmentCycle(models.Model):
                                 name=self.name)
         if self.state == "cancel":
             return UserError, _("Cycle %(name)s is cancelled already.", name=self.name)
-        return None
+        return self._get_close_requested_refusal()
 
     def _get_draft_refusal(self):
         if not self._is_manager():
@@ -584,11 +599,102 @@ class SalesAssessmentCycle(models.Model):
 
     def action_close(self):
         """Compute, freeze, rank, grade and publish every evaluation of the
-        cycles, all or nothing. Closing a closed cycle changes nothing."""
+        cycles, all or nothing. Closing a closed cycle changes nothing. A
+        cycle of at least its company's ``sales_assessment_background_close_size``
+        evaluations is closed by the background job instead, which notifies
+        the manager when it is done: the action says so."""
         cycles = self._workflow_records()
         cycles._check_can_close()
-        cycles.filtered(lambda c: c.state == "open")._action_close()
-        return True
+        cycles = cycles.filtered(lambda c: c.state == "open")
+        large = cycles._get_background_close()
+        (cycles - large)._action_close()
+        if not large:
+            return True
+        large._request_close()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": _("Closing in the background"),
+                "message": _(
+                    "%(names)s has too many evaluations to close while you wait: the background "
+                    "job closes it, all or nothing, and notifies you when it is done.",
+                    names=", ".join(large.mapped("name"))),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _get_background_close(self):
+        """The cycles of ``self`` large enough to be closed in the background
+        (one query for all)."""
+        Evaluation = self.env["sales.assessment.evaluation"]
+        # sudo: how many evaluations a cycle has is no secret of its manager
+        counts = dict(Evaluation.sudo()._read_group(
+            [("cycle_id", "in", self.ids)], ["cycle_id"], ["__count"]))
+        return self.filtered(lambda cycle: (
+            cycle.company_id.sales_assessment_background_close_size
+            and counts.get(cycle, 0) >= cycle.company_id.sales_assessment_background_close_size))
+
+    def _request_close(self):
+        """Hand the close of the cycles to the background job, for the current
+        user (a manager: checked), who is told in the chatter."""
+        self._write_state({"close_requested_uid": self.env.uid,
+                           "close_requested_date": fields.Datetime.now()})
+        for cycle in self:
+            cycle._post_workflow_message(_(
+                "Close requested by %(user)s: %(count)s evaluations are closed by the "
+                "background job, all or nothing.",
+                user=self.env.user.name, count=len(cycle.evaluation_ids)))
+        self.env.ref("sales_assessment.ir_cron_close_requested").sudo()._trigger()
+
+    @api.model
+    def _cron_close_requested(self):
+        """Close the cycles whose close a manager sent to the background, each
+        all or nothing, as that manager (their rights checked again), and
+        notify them of the result in their inbox and on screen."""
+        cycles = self.search([("close_requested_uid", "!=", False)], order="close_requested_date")
+        for index, cycle in enumerate(cycles):
+            requester = cycle.close_requested_uid
+            as_requester = cycle.with_user(requester).with_company(cycle.company_id)
+            error = None
+            try:
+                if not as_requester._is_manager():
+                    raise AccessError(_(
+                        "%(user)s is no longer a sales assessment manager.", user=requester.name))
+                with self.env.cr.savepoint():
+                    as_requester.filtered(lambda c: c.state == "open")._action_close()
+            except (UserError, AccessError) as refusal:
+                error = refusal.args[0]
+            except Exception:  # one broken cycle must not stop the others
+                _logger.exception("Assessment cycle %s not closed in the background", cycle.name)
+                error = _("An unexpected error stopped it; the server log says which.")
+            cycle._write_state({"close_requested_uid": False, "close_requested_date": False})
+            cycle._notify_background_close(requester, error)
+            self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(cycles) - index - 1)
+
+    def _notify_background_close(self, requester, error=None):
+        """Tell ``requester`` that the background close of the cycle is done,
+        or why it failed (then nothing of it changed): a chatter message in
+        their inbox and a notification on their screen."""
+        self.ensure_one()
+        if error:
+            title = _("Cycle not closed")
+            body = _("The background close of %(name)s failed, so nothing of it changed: "
+                     "%(error)s", name=self.name, error=error)
+        else:
+            title = _("Cycle closed")
+            body = _("The background close of %(name)s is done: its results are published.",
+                     name=self.name)
+        # sudo: the job posts for the requester, who may read the cycle
+        self.sudo().message_post(
+            body=body, message_type="notification", subtype_xmlid="mail.mt_note",
+            partner_ids=requester.partner_id.ids,
+        )
+        requester._bus_send("simple_notification", {
+            "type": "danger" if error else "success", "title": title, "message": body,
+            "sticky": bool(error),
+        })
 
     def _lock_for_close(self):
         """Lock the cycles' rows, so that a concurrent close of the same cycle

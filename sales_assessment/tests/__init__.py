@@ -39,3 +39,4 @@ from . import test_statement
 from . import test_webhook
 from . import test_estimate
 from . import test_live_figures
+from . import test_background_close

@@ -98,6 +98,8 @@ def run(env, args):
     start = time.perf_counter()
     cycle = setup(env, args.salespeople)
     print(f"set up {args.salespeople} salespeople in {time.perf_counter() - start:.1f} s")
+    # closed while the caller waits, whatever the size (rolled back at the end)
+    cycle.company_id.sales_assessment_background_close_size = 0
     timed(env, "action_close (close + proposals + budget)", cycle.action_close, 46)
     timed(env, "_generate_rewards again (drafts regenerated)", cycle._generate_rewards, 46)
     rewards = cycle.reward_ids

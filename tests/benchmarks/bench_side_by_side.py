@@ -378,6 +378,10 @@ def run(env, args):
     print(f"{'reused' if args.reuse else 'generated'} {len(users)} salespeople, {orders} "
           f"orders in {time.perf_counter() - start:.1f} s")
     cycle = make_cycle(env, users)
+    # the close is timed while the caller waits, whatever the size (a
+    # manager's close of a large cycle would go to the background job)
+    close_size = env.company.sales_assessment_background_close_size
+    env.company.sales_assessment_background_close_size = 0
     timed(env, "(a) action_open, 12 KPIs (once)", cycle.action_open)
     definitions, goals, challenge = make_goals(env, users)
     if args.reuse:
@@ -393,6 +397,7 @@ def run(env, args):
             env.cr.rollback()
             env.invalidate_all()
             remove(env, cycle, definitions, challenge)
+            env.company.sales_assessment_background_close_size = close_size
             env.cr.commit()
 
 
