@@ -92,9 +92,12 @@ class TestBackgroundClose(SalesAssessmentCase):
         Cycle = type(self.Cycle)
         original = Cycle._do_close
 
+        refusal = "The pay plan of Direct Sales lacks a grade."
+
         def broken(cycles):
             original(cycles)
-            raise UserError(cycles.env._("The pay plan of Direct Sales lacks a grade."))
+            # a business refusal (as it reaches the job: already in the user's language)
+            raise UserError(refusal)
 
         with patch.object(Cycle, "_do_close", broken):
             self.run_cron()
