@@ -47,9 +47,14 @@ def _decimal(value):
     return Decimal(repr(number))
 
 
+# the quanta of the usual digits, made once (a close rounds every line thrice)
+_QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in range(9)}
+
+
 def _round(value, digits):
     """Return the Decimal ``value`` as a float rounded half up to ``digits``."""
-    rounded = float(value.quantize(Decimal(1).scaleb(-digits), context=_CONTEXT))
+    quantum = _QUANTA.get(digits) or Decimal(1).scaleb(-digits)
+    rounded = float(value.quantize(quantum, context=_CONTEXT))
     if not math.isfinite(rounded):
         raise ScoringError(f"Result out of range: {value}.")
     return rounded + 0.0

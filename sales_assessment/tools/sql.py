@@ -29,6 +29,7 @@ def create_covering_index(cr, name, table, columns, include, where=""):
     the ``include`` columns for index-only scans, unless it exists."""
     if index_exists(cr, name):
         return
+    start = time.perf_counter()
     cr.execute(SQL(
         "CREATE INDEX %s ON %s (%s) INCLUDE (%s)%s",
         SQL.identifier(name),
@@ -37,3 +38,4 @@ def create_covering_index(cr, name, table, columns, include, where=""):
         SQL(", ").join(SQL.identifier(column) for column in include),
         SQL(" WHERE %s", SQL(where)) if where else SQL(),
     ))
+    _logger.info("Table %s: index %s built in %.1f s", table, name, time.perf_counter() - start)
