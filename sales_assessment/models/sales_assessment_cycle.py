@@ -627,7 +627,9 @@ class SalesAssessmentCycle(models.Model):
 
     def _get_background_close(self):
         """The cycles of ``self`` large enough to be closed in the background
-        (one query for all)."""
+        (one query for all, none when no company closes in the background)."""
+        if not any(self.company_id.mapped("sales_assessment_background_close_size")):
+            return self.browse()
         Evaluation = self.env["sales.assessment.evaluation"]
         # sudo: how many evaluations a cycle has is no secret of its manager
         counts = dict(Evaluation.sudo()._read_group(
@@ -656,6 +658,8 @@ class SalesAssessmentCycle(models.Model):
         cycles = self.search([("close_requested_uid", "!=", False)], order="close_requested_date")
         for index, cycle in enumerate(cycles):
             requester = cycle.close_requested_uid
+            # in their language: the messages of the close and of its outcome
+            cycle = cycle.with_context(lang=requester.lang or self.env.lang)
             as_requester = cycle.with_user(requester).with_company(cycle.company_id)
             error = None
             try:

@@ -86,6 +86,14 @@ class TestBackgroundClose(SalesAssessmentCase):
             '"Cycle closed"' in note.message and str(self.manager.partner_id.id) in note.channel
             for note in notes), notes.mapped("channel"))
 
+    def test_outcome_is_told_in_the_requester_s_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.manager.lang = "zh_CN"
+        self.request()
+        self.run_cron()
+        self.assertEqual(self.cycle.state, "closed")
+        self.assertIn("后台关闭已完成", self.cycle.message_ids[0].body)
+
     def test_failed_close_changes_nothing_and_says_why(self):
         self.request()
         before = [(ev.id, ev.state, ev.total_score, ev.rank) for ev in self.cycle.evaluation_ids]
