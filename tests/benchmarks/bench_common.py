@@ -34,14 +34,19 @@ def run_rolled_back(args, function):
             cr.rollback()
 
 
-def timed(env, label, function, width=42):
-    """Run ``function`` with cold caches; print and return its seconds."""
+def cold_run(env, function):
+    """Run ``function`` with cold caches; return (its seconds, its queries)."""
     env.flush_all()
     env.invalidate_all()
     queries = env.cr.sql_log_count
     start = time.perf_counter()
     function()
     env.flush_all()
-    elapsed = time.perf_counter() - start
-    print(f"{label:<{width}} {elapsed:8.2f} s {env.cr.sql_log_count - queries:6d} queries")
+    return time.perf_counter() - start, env.cr.sql_log_count - queries
+
+
+def timed(env, label, function, width=42):
+    """Run ``function`` with cold caches; print and return its seconds."""
+    elapsed, queries = cold_run(env, function)
+    print(f"{label:<{width}} {elapsed:8.2f} s {queries:6d} queries")
     return elapsed

@@ -20,10 +20,9 @@ import os
 import resource
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_common import base_parser, run_rolled_back  # noqa: E402
+from bench_common import base_parser, cold_run, run_rolled_back  # noqa: E402
 from bench_side_by_side import KPIS, QUARTER  # noqa: E402
 
 STEPS = ("open", "targets", "refresh", "close")
@@ -44,14 +43,8 @@ def peak_rss():
 
 def step(env, name, function):
     """Run ``function`` from cold caches; print one machine-readable line."""
-    env.flush_all()
-    env.invalidate_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    function()
-    env.flush_all()
-    print(f"STEP {name} {time.perf_counter() - start:.2f} "
-          f"{env.cr.sql_log_count - queries} {peak_rss():.0f}", flush=True)
+    elapsed, queries = cold_run(env, function)
+    print(f"STEP {name} {elapsed:.2f} {queries} {peak_rss():.0f}", flush=True)
 
 
 def run_size(env, args):
