@@ -606,11 +606,12 @@ class SalesAssessmentCycle(models.Model):
         cycles = self._workflow_records()
         cycles._check_can_close()
         cycles = cycles.filtered(lambda c: c.state == "open")
-        large = cycles._get_background_close()
+        sizes = cycles._get_background_close_sizes()
+        large = cycles.browse(list(sizes))
         (cycles - large)._action_close()
         if not large:
             return True
-        large._request_close()
+        large._request_close(sizes)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -625,29 +626,33 @@ class SalesAssessmentCycle(models.Model):
             },
         }
 
-    def _get_background_close(self):
-        """The cycles of ``self`` large enough to be closed in the background
-        (one query for all, none when no company closes in the background)."""
+    def _get_background_close_sizes(self):
+        """Return {cycle id: its number of evaluations} of the cycles of
+        ``self`` large enough to be closed in the background (one query for
+        all, none when no company closes in the background)."""
         if not any(self.company_id.mapped("sales_assessment_background_close_size")):
-            return self.browse()
+            return {}
         Evaluation = self.env["sales.assessment.evaluation"]
         # sudo: how many evaluations a cycle has is no secret of its manager
         counts = dict(Evaluation.sudo()._read_group(
             [("cycle_id", "in", self.ids)], ["cycle_id"], ["__count"]))
-        return self.filtered(lambda cycle: (
-            cycle.company_id.sales_assessment_background_close_size
-            and counts.get(cycle, 0) >= cycle.company_id.sales_assessment_background_close_size))
+        return {
+            cycle.id: counts.get(cycle, 0) for cycle in self
+            if 0 < cycle.company_id.sales_assessment_background_close_size <= counts.get(cycle, 0)
+        }
 
-    def _request_close(self):
+    def _request_close(self, sizes):
         """Hand the close of the cycles to the background job, for the current
-        user (a manager: checked), who is told in the chatter."""
+        user (a manager: checked), who is told in the chatter; ``sizes``:
+        {cycle id: number of evaluations}."""
         self._write_state({"close_requested_uid": self.env.uid,
                            "close_requested_date": fields.Datetime.now()})
         for cycle in self:
             cycle._post_workflow_message(_(
                 "Close requested by %(user)s: %(count)s evaluations are closed by the "
                 "background job, all or nothing.",
-                user=self.env.user.name, count=len(cycle.evaluation_ids)))
+                user=self.env.user.name, count=sizes[cycle.id]))
+        # sudo: a manager may not edit scheduled actions; the job is ours to wake
         self.env.ref("sales_assessment.ir_cron_close_requested").sudo()._trigger()
 
     @api.model
@@ -941,7 +946,7 @@ class SalesAssessmentCycle(models.Model):
                     for ev_id, template_id, subject_id, team_id, team_ids
                     in self.env.cr.fetchall()}
         vals_list = []
-        moved = defaultdict(list)  # {(main team, teams): evaluation ids}
+        moved = defaultdict(list)  # {(main team, other teams…): evaluation ids}
         for template in self.template_ids:
             for subject_id, team_ids in template._get_subject_teams(self).items():
                 found = existing.get((template.id, subject_id))

@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import SalesAssessmentCase
@@ -139,15 +139,30 @@ class TestBackgroundClose(SalesAssessmentCase):
             with self.assertRaisesRegex(UserError, "cannot be written directly"):
                 cycle.write({"close_requested_uid": self.manager.id})
         for user in (self.user_a, self.leader):
-            with self.assertRaises(Exception):
+            with self.assertRaisesRegex(AccessError, "Only sales assessment managers"):
                 self.request(user)
-        self.assertFalse(self.cycle.close_requested_uid)
+        # nor a manager of another company, who cannot even read the cycle
+        _company, other_manager = self.make_other_company_manager()
+        with self.assertRaises(AccessError):
+            self.request(other_manager)
+        # the same id twice: one request, one message
+        messages = len(self.cycle.message_ids)
+        self.Cycle.browse([self.cycle.id, self.cycle.id]).with_user(self.manager).action_close()
+        self.assertEqual(self.cycle.close_requested_uid, self.manager)
+        self.assertEqual(len(self.cycle.message_ids), messages + 1)
+        self.cycle.with_user(self.manager)._write_state(
+            {"close_requested_uid": False, "close_requested_date": False})
         # a context key does not make a large cycle close at once
         self.cycle.with_user(self.manager).with_context(
             sales_assessment_background_close_size=0).action_close()
         self.assertEqual(self.cycle.state, "open")
 
-    def test_setting_refuses_a_negative_size(self):
-        with self.assertRaisesRegex(Exception, "zero"):
+    def test_setting_refuses_a_negative_size_and_nan(self):
+        with self.assertRaisesRegex(ValidationError, "zero"), self.env.cr.savepoint():
             self.company.sales_assessment_background_close_size = -1
             self.company.flush_recordset()
+        Settings = self.env["res.config.settings"]
+        for value in (float("nan"), float("inf")):
+            with self.assertRaises(ValidationError), self.env.cr.savepoint():
+                Settings.create({"sales_assessment_background_close_size": value})
+        self.assertEqual(self.company.sales_assessment_background_close_size, 3)
