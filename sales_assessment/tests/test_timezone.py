@@ -64,6 +64,29 @@ class TestTimezone(SalesAssessmentCase):
         return sum(value for month, value in groups
                    if month and (month.year, month.month) == (2025, 1))
 
+    def test_live_refresh_counts_local_days(self):
+        """Orders confirmed while a Shanghai cycle is open: the live refresh
+        of the stale salesperson cuts the days where the cycle's are, as the
+        full refresh does."""
+        cycle = self.january("Asia/Shanghai", "SA Jan Shanghai live")
+        self.env["sales.assessment.evaluation"]._action_refresh_stale()
+        c = self.customers
+        # 23:30 on 31 January in Shanghai counts; 00:30 on 1 February does not
+        self.order_at(self.user_a, c[4], 50.0, datetime(2025, 1, 31, 15, 30))
+        self.order_at(self.user_a, c[5], 60.0, datetime(2025, 1, 31, 16, 30))
+        evaluation = self.evaluation(cycle, self.user_a)
+        self.env.flush_all()
+        self.assertTrue(evaluation.is_stale)
+        self.env["sales.assessment.evaluation"]._action_refresh_stale()
+        self.env.invalidate_all()
+        self.assertFalse(evaluation.is_stale)
+        live = {line.kpi_id: line.actual_value for line in evaluation.line_ids}
+        self.assertEqual(live[self.revenue], 450.0)
+        self.assertEqual(live[self.orders], 3)
+        cycle.action_refresh()
+        self.env.invalidate_all()
+        self.assertEqual({line.kpi_id: line.actual_value for line in evaluation.line_ids}, live)
+
     def test_shanghai_cycle_counts_local_days(self):
         cycle = self.january("Asia/Shanghai", "SA Jan Shanghai")
         self.assertEqual(self.line(cycle, self.user_a, self.revenue).actual_value, 400.0)
